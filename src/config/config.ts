@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  /** Base URL that Twilio calls, without a trailing slash; webhook signatures are computed over it. */
+  publicUrl: string;
+  /** SQLite file path, or `:memory:`. */
+  databaseUrl: string;
+  surveysDir: string;
+  /** Interface to listen on. */
+  host: string;
+  /** Folder for files Parley writes itself, such as the sandbox credentials. */
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Both set in production; both undefined in sandbox mode. */
+  twilioAccountSid: string | undefined;
+  twilioAuthToken: string | undefined;
+  /** Name used in the HELP and STOP replies. */
+  programName: string;
+  /** Replaces the whole default HELP reply when set. */
+  helpText: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Parses Parley's environment variables once, at start-up.
+ *
+ * @throws ConfigError listing every invalid variable together, so an operator
+ * fixes them in one pass instead of one restart per mistake.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const port = parsePort(read('PORT'), problems);
+  const publicUrl = parsePublicUrl(read('PUBLIC_URL'), port, problems);
+  const logLevel = parseLogLevel(read('LOG_LEVEL'), problems);
+
+  const twilioAccountSid = read('TWILIO_ACCOUNT_SID');
+  if (twilioAccountSid !== undefined && !/^AC[0-9a-f]{32}$/i.test(twilioAccountSid)) {
+    problems.push(
+      `TWILIO_ACCOUNT_SID ${JSON.stringify(twilioAccountSid)} is invalid: expected "AC" followed by 32 hexadecimal characters, as shown in the Twilio Console.`,
+    );
+  }
+  const twilioAuthToken = read('TWILIO_AUTH_TOKEN');
+  if (twilioAuthToken !== undefined && twilioAccountSid === undefined) {
+    problems.push('TWILIO_ACCOUNT_SID is missing: set it together with TWILIO_AUTH_TOKEN, or unset both for sandbox mode.');
+  }
+  if (twilioAuthToken === undefined && twilioAccountSid !== undefined) {
+    problems.push('TWILIO_AUTH_TOKEN is missing: set it together with TWILIO_ACCOUNT_SID, or unset both for sandbox mode.');
+  }
+  if (twilioAuthToken !== undefined && read('PUBLIC_URL') === undefined) {
+    problems.push(
+      'PUBLIC_URL is missing: with TWILIO_AUTH_TOKEN set, Parley verifies signatures against the URL Twilio calls, so set PUBLIC_URL to it (for example https://surveys.example.org).',
+    );
+  }
+
+  const databaseUrl = read('DATABASE_URL') ?? './data/parley.db';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(databaseUrl)) {
+    problems.push(
+      `DATABASE_URL ${JSON.stringify(databaseUrl)} is not supported: use a SQLite file path (for example ./data/parley.db) or :memory:.`,
+    );
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+
+  return {
+    port,
+    publicUrl,
+    host: read('HOST') ?? '0.0.0.0',
+    databaseUrl,
+    surveysDir: path.resolve(read('SURVEYS_DIR') ?? './surveys'),
+    dataDir: path.resolve(read('DATA_DIR') ?? './data'),
+    logLevel,
+    twilioAccountSid,
+    twilioAuthToken,
+    programName: read('PROGRAM_NAME') ?? 'Parley surveys',
+    helpText: read('HELP_TEXT'),
+  };
+}
+
+function parsePort(value: string | undefined, problems: string[]): number {
+  if (value === undefined) return 3000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    problems.push(`PORT ${JSON.stringify(value)} is invalid: expected a whole number from 0 to 65535.`);
+    return 3000;
+  }
+  return port;
+}
+
+function parsePublicUrl(value: string | undefined, port: number, problems: string[]): string {
+  if (value === undefined) return `http://localhost:${port}`;
+
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`PUBLIC_URL ${JSON.stringify(value)} is not a URL: expected something like https://surveys.example.org.`);
+    return value;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`PUBLIC_URL ${JSON.stringify(value)} must start with https:// (or http:// for local testing).`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    problems.push(`PUBLIC_URL ${JSON.stringify(value)} must not contain a query or fragment: give only the base URL.`);
+  }
+  // The signed URL is this base plus the request path, so a trailing slash would double up.
+  return value.replace(/\/+$/, '');
+}
+
+function parseLogLevel(value: string | undefined, problems: string[]): LogLevel {
+  if (value === undefined) return 'info';
+  const level = value.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    problems.push(`LOG_LEVEL ${JSON.stringify(value)} is invalid: expected one of ${LOG_LEVELS.join(', ')}.`);
+    return 'info';
+  }
+  return level as LogLevel;
+}
