@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.ts';
+import { ConfigError } from '../src/errors.ts';
+
+const SID = 'AC0123456789abcdef0123456789abcdef';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies defaults in sandbox mode', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.databaseUrl).toBe('./data/parley.db');
+    expect(config.surveysDir).toBe(path.resolve('surveys'));
+    expect(config.logLevel).toBe('info');
+    expect(config.twilioAuthToken).toBeUndefined();
+  });
+
+  it('reads production settings', () => {
+    const config = loadConfig({
+      TWILIO_ACCOUNT_SID: SID,
+      TWILIO_AUTH_TOKEN: 'token',
+      PUBLIC_URL: 'https://surveys.example.org/',
+      PORT: '8080',
+      DATABASE_URL: ':memory:',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(config.publicUrl).toBe('https://surveys.example.org');
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBe(':memory:');
+    expect(config.logLevel).toBe('debug');
+    expect(config.twilioAccountSid).toBe(SID);
+  });
+
+  it('lists every invalid variable together', () => {
+    const problems = problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', TWILIO_ACCOUNT_SID: 'AB12', PUBLIC_URL: 'ftp://x' });
+    expect(problems).toEqual([
+      'PORT "eighty" is invalid: expected a whole number from 0 to 65535.',
+      'PUBLIC_URL "ftp://x" must start with https:// (or http:// for local testing).',
+      'LOG_LEVEL "loud" is invalid: expected one of fatal, error, warn, info, debug, trace, silent.',
+      'TWILIO_ACCOUNT_SID "AB12" is invalid: expected "AC" followed by 32 hexadecimal characters, as shown in the Twilio Console.',
+      'TWILIO_AUTH_TOKEN is missing: set it together with TWILIO_ACCOUNT_SID, or unset both for sandbox mode.',
+    ]);
+  });
+
+  it('requires PUBLIC_URL with an auth token', () => {
+    expect(problemsOf({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'token' })).toEqual([
+      'PUBLIC_URL is missing: with TWILIO_AUTH_TOKEN set, Parley verifies signatures against the URL Twilio calls, so set PUBLIC_URL to it (for example https://surveys.example.org).',
+    ]);
+  });
+
+  it('requires the account SID with an auth token', () => {
+    expect(problemsOf({ TWILIO_AUTH_TOKEN: 'token', PUBLIC_URL: 'https://a.example' })).toEqual([
+      'TWILIO_ACCOUNT_SID is missing: set it together with TWILIO_AUTH_TOKEN, or unset both for sandbox mode.',
+    ]);
+  });
+
+  it('rejects a PUBLIC_URL with a query', () => {
+    expect(problemsOf({ PUBLIC_URL: 'https://a.example/?x=1' })).toEqual([
+      'PUBLIC_URL "https://a.example/?x=1" must not contain a query or fragment: give only the base URL.',
+    ]);
+  });
+
+  it('rejects a URL-style DATABASE_URL', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://localhost/test' })).toEqual([
+      'DATABASE_URL "postgres://localhost/test" is not supported: use a SQLite file path (for example ./data/parley.db) or :memory:.',
+    ]);
+  });
+
+  it('rejects a port above 65535', () => {
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT "70000" is invalid: expected a whole number from 0 to 65535.']);
+  });
+
+  it('names the error class', () => {
+    expect(() => loadConfig({ PORT: '-1' })).toThrow(/^Invalid configuration:\n {2}- PORT "-1" is invalid/);
+  });
+});
