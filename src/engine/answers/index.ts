@@ -1,0 +1,26 @@
+import type { Question } from '../../surveys/survey-schema.ts';
+import type { AnswerResult } from './answer-result.ts';
+import { parseChoiceAnswer } from './parse-choice.ts';
+import { parseNpsAnswer, parseNumberAnswer } from './parse-number.ts';
+import { parseTextAnswer } from './parse-text.ts';
+import { parseYesNoAnswer } from './parse-yesno.ts';
+
+export type { AnswerResult } from './answer-result.ts';
+export { normalizeForMatching } from './normalize.ts';
+export { parseSingleNumber } from './parse-number.ts';
+
+/** Reads an SMS reply as an answer to `question`, or returns the hint to send before asking again. */
+export function parseAnswer(question: Question, body: string): AnswerResult {
+  switch (question.type) {
+    case 'choice':
+      return parseChoiceAnswer(question, body);
+    case 'number':
+      return parseNumberAnswer(question, body);
+    case 'nps':
+      return parseNpsAnswer(question, body);
+    case 'yesno':
+      return parseYesNoAnswer(question, body);
+    case 'text':
+      return parseTextAnswer(question, body);
+  }
+}

@@ -1,0 +1,12 @@
+import type { TextQuestion } from '../../surveys/survey-schema.ts';
+import type { AnswerResult } from './answer-result.ts';
+
+/**
+ * Accepts any reply with visible text. The stored value is trimmed, since spaces and line
+ * breaks at its ends carry no meaning. The rest is kept exactly as received.
+ */
+export function parseTextAnswer(_question: TextQuestion, body: string): AnswerResult {
+  const text = body.trim();
+  if (text === '') return { ok: false, expected: 'Please reply with a text message.' };
+  return { ok: true, value: text };
+}

@@ -1,0 +1,280 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeForMatching, parseAnswer, parseSingleNumber } from '../src/engine/answers/index.ts';
+import { renderQuestion } from '../src/engine/question-text.ts';
+import type {
+  ChoiceQuestion,
+  NpsQuestion,
+  NumberQuestion,
+  TextQuestion,
+  YesNoQuestion,
+} from '../src/surveys/survey-schema.ts';
+
+const channel: ChoiceQuestion = {
+  id: 'channel',
+  type: 'choice',
+  text: 'How did you hear about us?',
+  choices: ['Search', 'A friend', 'Social media', 'Other'],
+  maxRetries: 2,
+};
+
+const unsure: ChoiceQuestion = {
+  id: 'unsure',
+  type: 'choice',
+  text: 'Will you come?',
+  choices: ['Événement', 'Don’t know', 'Rock "n" roll'],
+  maxRetries: 2,
+};
+
+const score: NpsQuestion = { id: 'score', type: 'nps', text: 'Reply 0-10.', maxRetries: 2 };
+
+const age: NumberQuestion = { id: 'age', type: 'number', text: 'Your age?', min: 0, max: 120, integer: true, maxRetries: 2 };
+
+const amount: NumberQuestion = { id: 'amount', type: 'number', text: 'How much?', integer: false, maxRetries: 2 };
+
+const temperature: NumberQuestion = {
+  id: 'temperature',
+  type: 'number',
+  text: 'Lowest temperature?',
+  min: -10,
+  max: 5.5,
+  integer: false,
+  maxRetries: 2,
+};
+
+const rating: NumberQuestion = { id: 'rating', type: 'number', text: '1 to 5?', min: 1, max: 5, integer: true, maxRetries: 2 };
+
+const attend: YesNoQuestion = { id: 'attend', type: 'yesno', text: 'Coming?', maxRetries: 2 };
+
+const reason: TextQuestion = { id: 'reason', type: 'text', text: 'Why?', maxRetries: 2 };
+
+describe('normalizeForMatching', () => {
+  it.each([
+    ['  Don’t KNOW!! ', "don't know"],
+    ['Événement', 'evenement'],
+    ['ＡＢＣ　２', 'abc 2'],
+    ['٣', '3'],
+    ['#2', '2'],
+    ['a \t  friend!', 'a friend'],
+    ['“Other”', 'other'],
+    ['1–2 times', '1-2 times'],
+    ['\u200BYes\u200B', 'yes'],
+    ['🙂', ''],
+  ])('normalizes %j to %j', (text, expected) => {
+    expect(normalizeForMatching(text)).toBe(expected);
+  });
+});
+
+describe('parseSingleNumber', () => {
+  it.each([
+    ['42', 42],
+    [' 3 ', 3],
+    ['3.5', 3.5],
+    ['-2', -2],
+    ['−2', -2],
+    ['+4', 4],
+    ['.5', 0.5],
+    ['3.', 3],
+    ['-0', 0],
+    ['1,000', 1000],
+    ['12,345,678.5', 12345678.5],
+    ['４２', 42],
+    ['٣', 3],
+    ['۴۲', 42],
+    ['١٬٠٠٠', 1000],
+    ['٣٫٥', 3.5],
+    ['३', 3],
+    ['about 30 years', 30],
+    ['$20', 20],
+    ['50%', 50],
+  ])('reads %j as %j', (text, expected) => {
+    expect(parseSingleNumber(text)).toBe(expected);
+  });
+
+  it.each([
+    [''],
+    ['   '],
+    ['seven'],
+    ['4 or 5'],
+    ['1-5'],
+    ['1 - 5'],
+    ['1 to 5'],
+    ['3,5'],
+    ['1,0000'],
+    ['1.2.3'],
+    ['5k'],
+    ['2nd'],
+    ['1e3'],
+    ['30yrs'],
+    ['7/10'],
+  ])('rejects %j', (text) => {
+    expect(parseSingleNumber(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['7/10', 7],
+    ['8 out of 10', 8],
+    ['10 / 10!', 10],
+  ])('reads %j on a scale out of 10 as %j', (text, expected) => {
+    expect(parseSingleNumber(text, { outOf: 10 })).toBe(expected);
+  });
+
+  it('rejects a scale suffix of another size', () => {
+    expect(parseSingleNumber('4/5', { outOf: 10 })).toBeUndefined();
+  });
+});
+
+describe('parseAnswer for nps', () => {
+  it.each([
+    ['0', 0],
+    ['10', 10],
+    [' 7 ', 7],
+    ['7.', 7],
+    ['８', 8],
+    ['٩', 9],
+    ['8/10', 8],
+    ['9 out of 10', 9],
+    ['I would say 6', 6],
+  ])('reads %j as %j', (body, expected) => {
+    expect(parseAnswer(score, body)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([[''], ['11'], ['-1'], ['7.5'], ['seven'], ['4 or 5'], ['1-5'], ['100']])('rejects %j', (body) => {
+    expect(parseAnswer(score, body)).toEqual({ ok: false, expected: 'Please reply with a number from 0 to 10.' });
+  });
+});
+
+describe('parseAnswer for number', () => {
+  it.each([
+    { question: age, body: '42', expected: 42 },
+    { question: age, body: 'about 30 years', expected: 30 },
+    { question: age, body: '120', expected: 120 },
+    { question: age, body: '0', expected: 0 },
+    { question: age, body: '30.0', expected: 30 },
+    { question: amount, body: '1,000', expected: 1000 },
+    { question: amount, body: '3.5', expected: 3.5 },
+    { question: amount, body: '-2', expected: -2 },
+    { question: temperature, body: '-10', expected: -10 },
+    { question: temperature, body: '5.5', expected: 5.5 },
+    { question: rating, body: '4/5', expected: 4 },
+    { question: rating, body: '4 out of 5', expected: 4 },
+  ])('reads $body for $question.id as $expected', ({ question, body, expected }) => {
+    expect(parseAnswer(question, body)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    { question: age, body: '130', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: '-1', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: '30.5', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: '30yrs', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: '', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: amount, body: 'lots', expected: 'Please reply with a number.' },
+    { question: amount, body: '4 or 5', expected: 'Please reply with a number.' },
+    { question: temperature, body: '-10.5', expected: 'Please reply with a number from -10 to 5.5.' },
+    { question: temperature, body: '6', expected: 'Please reply with a number from -10 to 5.5.' },
+    { question: rating, body: '1-5', expected: 'Please reply with a whole number from 1 to 5.' },
+    { question: rating, body: '4/10', expected: 'Please reply with a whole number from 1 to 5.' },
+  ])('rejects $body for $question.id without clamping', ({ question, body, expected }) => {
+    expect(parseAnswer(question, body)).toEqual({ ok: false, expected });
+  });
+
+  it.each([
+    [{ min: 1, max: 1000, integer: false }, 'Please reply with a number from 1 to 1,000.'],
+    [{ min: 18, integer: true }, 'Please reply with a whole number of 18 or more.'],
+    [{ max: 10, integer: false }, 'Please reply with a number of 10 or less.'],
+    [{ integer: true }, 'Please reply with a whole number.'],
+  ])('hints %j as %j', (bounds, expected) => {
+    const question: NumberQuestion = { id: 'n', type: 'number', text: 'n?', maxRetries: 2, ...bounds };
+
+    expect(parseAnswer(question, 'no idea')).toEqual({ ok: false, expected });
+  });
+});
+
+describe('parseAnswer for choice', () => {
+  it.each([
+    ['2', 'A friend'],
+    ['2.', 'A friend'],
+    ['#2', 'A friend'],
+    ['(2)', 'A friend'],
+    ['２', 'A friend'],
+    ['٢', 'A friend'],
+    [' 4 ', 'Other'],
+    ['a friend', 'A friend'],
+    ['A FRIEND', 'A friend'],
+    ['a friend!', 'A friend'],
+    ['  A   friend  ', 'A friend'],
+    ['"Social media"', 'Social media'],
+    ['ｓｅａｒｃｈ', 'Search'],
+  ])('reads %j as %j', (body, expected) => {
+    expect(parseAnswer(channel, body)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([[''], ['0'], ['5'], ['friend'], ['2 3'], ['1, 2'], ['Search or Other']])('rejects %j', (body) => {
+    expect(parseAnswer(channel, body)).toEqual({ ok: false, expected: 'Please reply with a number from 1 to 4.' });
+  });
+
+  it.each([
+    ['evenement', 'Événement'],
+    ['ÉVÉNEMENT', 'Événement'],
+    ["don't know", 'Don’t know'],
+    ['Don’t know.', 'Don’t know'],
+    ['rock “n” roll', 'Rock "n" roll'],
+  ])('matches %j to the label %j ignoring accents and quote style', (body, expected) => {
+    expect(parseAnswer(unsure, body)).toEqual({ ok: true, value: expected });
+  });
+});
+
+describe('parseAnswer for yesno', () => {
+  it.each([
+    ['yes', true],
+    ['Yes!', true],
+    ['YES.', true],
+    ['y', true],
+    ['Yeah', true],
+    ['yep', true],
+    ['sure', true],
+    ['OK', true],
+    ['okay', true],
+    ['true', true],
+    ['Yes, please', true],
+    ['ＹＥＳ', true],
+    ['no', false],
+    ['no.', false],
+    ['No!', false],
+    ['n', false],
+    ['nope', false],
+    ['nah', false],
+    ['false', false],
+    ['No, thanks', false],
+  ])('reads %j as %j', (body, expected) => {
+    expect(parseAnswer(attend, body)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([[''], ['1'], ['0'], ['maybe'], ['yes and no'], ['yesss'], ['not sure']])('rejects %j', (body) => {
+    expect(parseAnswer(attend, body)).toEqual({ ok: false, expected: 'Please reply YES or NO.' });
+  });
+});
+
+describe('parseAnswer for text', () => {
+  it.each([
+    ['Great service', 'Great service'],
+    ['  Great service \n', 'Great service'],
+    ['Line one\n  line two', 'Line one\n  line two'],
+    ['0', '0'],
+  ])('stores %j as %j', (body, expected) => {
+    expect(parseAnswer(reason, body)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([[''], ['   '], ['\n\t']])('rejects %j', (body) => {
+    expect(parseAnswer(reason, body)).toEqual({ ok: false, expected: 'Please reply with a text message.' });
+  });
+});
+
+describe('renderQuestion', () => {
+  it('lists choices numbered on their own lines', () => {
+    expect(renderQuestion(channel)).toBe('How did you hear about us?\n1. Search\n2. A friend\n3. Social media\n4. Other');
+  });
+
+  it('returns other questions as their text', () => {
+    expect(renderQuestion(score)).toBe('Reply 0-10.');
+  });
+});
