@@ -1,0 +1,367 @@
+import { z } from 'zod';
+import { normalizeForMatching } from '../engine/answers/normalize.ts';
+import { RESERVED_KEYWORDS } from '../engine/keywords.ts';
+import {
+  closestMatch,
+  quoteList,
+  quoteValue,
+  quoteValueWithType,
+  unknownPropertiesMessage,
+} from './validation-messages.ts';
+
+export { RESERVED_KEYWORDS };
+
+export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text'] as const;
+
+export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_EXPIRES_AFTER = '3d';
+
+const DURATION_PATTERN = /^([1-9][0-9]*)([mhd])$/;
+const MILLISECONDS_PER_UNIT = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Converts a duration such as "90m", "12h" or "3d" to milliseconds, or returns undefined if it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION_PATTERN.exec(text);
+  if (match === null) return undefined;
+
+  const unit = match[2] as keyof typeof MILLISECONDS_PER_UNIT;
+  const milliseconds = Number(match[1]) * MILLISECONDS_PER_UNIT[unit];
+  return Number.isSafeInteger(milliseconds) ? milliseconds : undefined;
+}
+
+// Cross-field checks run even when a field inside already failed, so a file's problems
+// are all reported at once. Their input may then hold raw, unvalidated JSON values.
+const EVEN_WITH_FIELD_ERRORS = {
+  when: (payload: z.core.ParsePayload) => typeof payload.value === 'object' && payload.value !== null,
+};
+
+/** Creates a strict object whose own errors (unknown property, not an object) name the object. */
+function strictObject<Shape extends z.core.$ZodLooseShape>(owner: string, shape: Shape) {
+  const allowed = Object.keys(shape);
+
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') return unknownPropertiesMessage(issue.keys, allowed, owner);
+      if (issue.code === 'invalid_type' && issue.input !== undefined) {
+        return `expected ${owner} as an object in curly braces { ... }, got ${quoteValueWithType(issue.input)}.`;
+      }
+      return undefined;
+    },
+  });
+}
+
+/** Creates a string schema that requires something other than whitespace. */
+function nonEmptyText(noun: string) {
+  return z.string().regex(/\S/, {
+    error: (issue) => `expected the ${noun}, got ${quoteValue(issue.input)}. Write the ${noun}.`,
+  });
+}
+
+function toSlug(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+const surveyIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, {
+    error: (issue) => {
+      const example = toSlug(String(issue.input)) || 'customer-feedback';
+      return `invalid survey id ${quoteValue(issue.input)}. Use lowercase letters and digits joined by single hyphens, for example "${example}".`;
+    },
+  })
+  .describe('Unique survey id: lowercase letters and digits joined by single hyphens, such as "customer-nps". Stored with every session.');
+
+const questionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/, {
+    error: (issue) => {
+      const example = String(issue.input).replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'score';
+      return `invalid question id ${quoteValue(issue.input)}. Use only letters, digits, "_" and "-", for example "${example}".`;
+    },
+  })
+  .describe('Question id, unique within the survey: letters, digits, "_" and "-". Answers are stored under it.');
+
+const maxRetriesSchema = z
+  .number({
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : `expected a whole number from 0 to 10, got ${quoteValueWithType(issue.input)}. It is how many times an invalid answer is asked again.`,
+  })
+  .int()
+  .min(0)
+  .max(10);
+
+const keywordSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9]+$/, {
+    error: (issue) => {
+      const example = String(issue.input).replace(/[^A-Za-z0-9]+/g, '').toUpperCase() || 'FEEDBACK';
+      return `invalid keyword ${quoteValue(issue.input)}. Use a single word of letters A-Z and digits, for example "${example}".`;
+    },
+  })
+  .refine((keyword) => !(RESERVED_KEYWORDS as readonly string[]).includes(keyword.toUpperCase()), {
+    error: (issue) =>
+      `keyword ${quoteValue(issue.input)} is reserved, because Twilio handles ${String(issue.input).toUpperCase()} as an opt-out, opt-in or help command. Choose another word.`,
+  });
+
+const keywordsSchema = z
+  .array(keywordSchema)
+  .min(1, { error: 'expected at least 1 keyword, got none. Add the word that starts the survey, for example "FEEDBACK".' })
+  .superRefine((keywords, context) => {
+    const firstIndexByKeyword = new Map<string, number>();
+    keywords.forEach((keyword, index) => {
+      if (typeof keyword !== 'string') return;
+
+      const upperCased = keyword.toUpperCase();
+      const firstIndex = firstIndexByKeyword.get(upperCased);
+      if (firstIndex === undefined) {
+        firstIndexByKeyword.set(upperCased, index);
+        return;
+      }
+      context.addIssue({
+        code: 'custom',
+        path: [index],
+        input: keyword,
+        message: `keyword ${quoteValue(keyword)} is already listed at $.keywords[${firstIndex}] (keywords ignore case). Remove one of them.`,
+      });
+    });
+  }, EVEN_WITH_FIELD_ERRORS)
+  .describe('Words that start this survey when texted on their own, matched ignoring case. Each is one word of letters A-Z and digits, and not a reserved word such as STOP or HELP.')
+  .transform((keywords) => keywords.map((keyword) => keyword.toUpperCase()));
+
+const expiresAfterSchema = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : `expected a duration such as "3d", got ${quoteValueWithType(issue.input)}. Write a whole number and a unit in quotes: "90m", "12h" or "3d".`,
+  })
+  .regex(DURATION_PATTERN, { error: (issue) => invalidDurationMessage(issue.input), abort: true })
+  .refine((text) => parseDuration(text) !== undefined, { error: (issue) => invalidDurationMessage(issue.input) })
+  .describe('How long a session waits for the next reply before it expires: a whole number above 0 and m (minutes), h (hours) or d (days), such as "3d".');
+
+function invalidDurationMessage(input: unknown): string {
+  return `invalid duration ${quoteValue(input)}. Use a whole number above 0 followed by m (minutes), h (hours) or d (days), for example "3d" or "12h".`;
+}
+
+/** Fields shared by every question type, with the type-specific ones placed before maxRetries. */
+function questionShape<Type extends string, Extra extends z.core.$ZodLooseShape>(type: Type, extra: Extra) {
+  return {
+    id: questionIdSchema,
+    type: z.literal(type).describe('Question type, which decides how replies are read.'),
+    text: nonEmptyText('question text').describe('The question as sent by SMS.'),
+    ...extra,
+    maxRetries: maxRetriesSchema
+      .optional()
+      .describe("How many times this question is asked again after an invalid answer. Overrides the survey's maxRetries."),
+  };
+}
+
+const MIN_CHOICES = 2;
+const MAX_CHOICES = 9;
+
+function arrayLength(input: unknown): number {
+  return Array.isArray(input) ? input.length : 0;
+}
+
+/** Rejects choices that a reply could not tell apart, by text or by option number. */
+function checkChoicesAreDistinct(choices: string[], context: z.core.$RefinementCtx<string[]>): void {
+  const firstByNormalized = new Map<string, string>();
+
+  choices.forEach((choice, index) => {
+    if (typeof choice !== 'string' || !/\S/.test(choice)) return;
+    const normalized = normalizeForMatching(choice);
+
+    // A reply that is a number picks the option at that position, never a label that reads as a number.
+    const position = /^[0-9]+$/.test(normalized) ? Number(normalized) : undefined;
+    if (position !== undefined && position >= 1 && position <= choices.length && position !== index + 1) {
+      context.addIssue({
+        code: 'custom',
+        path: [index],
+        input: choice,
+        message:
+          `choice ${quoteValue(choice)} is option ${index + 1}, but a reply of "${position}" picks option ${position} (${quoteValue(choices[position - 1])}). ` +
+          `Move it to position ${position} or reword it.`,
+      });
+    }
+
+    const first = firstByNormalized.get(normalized);
+    if (first === undefined) {
+      firstByNormalized.set(normalized, choice);
+      return;
+    }
+    context.addIssue({
+      code: 'custom',
+      path: [index],
+      input: choice,
+      message:
+        `choice ${quoteValue(choice)} is the same as ${quoteValue(first)} when case, accents and punctuation are ignored, ` +
+        'so a reply could not tell them apart. Reword or remove one of them.',
+    });
+  });
+}
+
+const choicesSchema = z
+  .array(nonEmptyText('choice'))
+  .min(MIN_CHOICES, {
+    error: (issue) => `expected at least ${MIN_CHOICES} choices, got ${arrayLength(issue.input)}. Add another choice.`,
+  })
+  .max(MAX_CHOICES, {
+    error: (issue) =>
+      `expected at most ${MAX_CHOICES} choices, got ${arrayLength(issue.input)}. Remove ${arrayLength(issue.input) - MAX_CHOICES}, because a reply picks a choice by a single digit.`,
+  })
+  .superRefine(checkChoicesAreDistinct, EVEN_WITH_FIELD_ERRORS)
+  .describe('2 to 9 options, sent numbered from 1 below the question text. A reply picks one by its number or its text, ignoring case, accents and punctuation.');
+
+const choiceQuestionSchema = strictObject('a choice question', questionShape('choice', { choices: choicesSchema })).describe(
+  'A question answered by picking one of its choices. The answer is the choice text.',
+);
+
+/** Rejects a number question whose max is below its min, because no answer could pass. */
+function checkRangeIsOrdered(question: { min?: number; max?: number }, context: z.core.$RefinementCtx): void {
+  const { min, max } = question;
+  if (typeof min !== 'number' || typeof max !== 'number' || min <= max) return;
+
+  context.addIssue({
+    code: 'custom',
+    path: ['max'],
+    input: max,
+    message: `max ${max} is less than min ${min}. Make max at least ${min}, or swap the two values.`,
+  });
+}
+
+const numberQuestionSchema = strictObject(
+  'a number question',
+  questionShape('number', {
+    min: z.number().optional().describe('Smallest accepted answer, inclusive. Answers below it are asked again, never clamped.'),
+    max: z.number().optional().describe('Largest accepted answer, inclusive. Answers above it are asked again, never clamped.'),
+    integer: z.boolean().default(false).describe('Whether only whole numbers are accepted.'),
+  }),
+)
+  .superRefine(checkRangeIsOrdered, EVEN_WITH_FIELD_ERRORS)
+  .describe('A question answered with one number, such as an age or a rating.');
+
+const npsQuestionSchema = strictObject('an nps question', questionShape('nps', {})).describe(
+  'A Net Promoter Score question, answered with a whole number from 0 to 10.',
+);
+const yesNoQuestionSchema = strictObject('a yesno question', questionShape('yesno', {})).describe(
+  'A question answered with yes or no (or a synonym such as "yep" or "nope"). The answer is true or false.',
+);
+const textQuestionSchema = strictObject('a text question', questionShape('text', {})).describe(
+  'A question answered with free text, stored with the spaces at its ends trimmed.',
+);
+
+function questionTypeMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type' && issue.input !== undefined) {
+    return `expected a question as an object in curly braces { ... }, got ${quoteValueWithType(issue.input)}.`;
+  }
+  if (issue.code !== 'invalid_union') return undefined;
+
+  const type = (issue.input as { type?: unknown }).type;
+  const allowed = `Use one of ${quoteList(QUESTION_TYPES)}.`;
+  if (type === undefined) return `missing required property "type". Add it. ${allowed}`;
+
+  const suggestion = typeof type === 'string' ? closestMatch(type, QUESTION_TYPES) : undefined;
+  const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
+  return `unknown question type ${quoteValue(type)}.${hint} ${allowed}`;
+}
+
+const questionSchema = z.discriminatedUnion(
+  'type',
+  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema],
+  { error: questionTypeMessage },
+);
+
+const questionsSchema = z
+  .array(questionSchema)
+  .min(1, { error: 'expected at least 1 question, got none. Add a question.' })
+  .superRefine((questions, context) => {
+    const firstIndexById = new Map<string, number>();
+
+    questions.forEach((question, index) => {
+      const id: unknown = typeof question === 'object' && question !== null ? question.id : undefined;
+      if (typeof id !== 'string') return;
+
+      const firstIndex = firstIndexById.get(id);
+      if (firstIndex === undefined) {
+        firstIndexById.set(id, index);
+        return;
+      }
+      context.addIssue({
+        code: 'custom',
+        path: [index, 'id'],
+        input: id,
+        message: `question id ${quoteValue(id)} is already used by $.questions[${firstIndex}]. Give each question its own id.`,
+      });
+    });
+  }, EVEN_WITH_FIELD_ERRORS)
+  .describe('The questions, asked in this order.');
+
+const surveyObjectSchema = strictObject('a survey', {
+  $schema: z.string().optional().describe('Path or URL of the JSON Schema that editors use to check this file. Parley ignores it.'),
+  id: surveyIdSchema,
+  title: nonEmptyText('title').describe('Name of the survey for the people who run it.'),
+  keywords: keywordsSchema,
+  intro: nonEmptyText('intro message')
+    .optional()
+    .describe('Message sent when the survey starts, before the first question. Say who is asking and how to opt out.'),
+  questions: questionsSchema,
+  end: nonEmptyText('end message').describe('Message sent after the last question.'),
+  maxRetries: maxRetriesSchema
+    .default(DEFAULT_MAX_RETRIES)
+    .describe('How many times a question is asked again after an invalid answer before it is recorded as unanswered: 0 to 10.'),
+  expiresAfter: expiresAfterSchema.default(DEFAULT_EXPIRES_AFTER),
+});
+
+/**
+ * Schema of a survey file. Parsing upper-cases the keywords and resolves the defaults:
+ * `expiresAfterMs` is `expiresAfter` in milliseconds, and every question carries its
+ * effective `maxRetries` (its own, or the survey's).
+ */
+export const surveySchema = surveyObjectSchema.transform((survey) => {
+  const { expiresAfter, maxRetries, questions } = survey;
+
+  return {
+    ...survey,
+    // The field schema already rejected every string that parseDuration cannot read.
+    expiresAfterMs: parseDuration(expiresAfter)!,
+    questions: questions.map((question) => ({ ...question, maxRetries: question.maxRetries ?? maxRetries })),
+  };
+});
+
+export type Survey = z.output<typeof surveySchema>;
+export type Question = Survey['questions'][number];
+export type QuestionType = Question['type'];
+export type ChoiceQuestion = Extract<Question, { type: 'choice' }>;
+export type NumberQuestion = Extract<Question, { type: 'number' }>;
+export type NpsQuestion = Extract<Question, { type: 'nps' }>;
+export type YesNoQuestion = Extract<Question, { type: 'yesno' }>;
+export type TextQuestion = Extract<Question, { type: 'text' }>;
+
+/** A survey as an author writes it, before defaults are filled in. */
+export type SurveyInput = z.input<typeof surveySchema>;
+
+export const SURVEY_JSON_SCHEMA_ID = 'urn:parley:survey';
+
+/**
+ * Builds the draft-07 JSON Schema that editors use to check survey files. It describes
+ * the input, so properties with defaults are optional. Checks that span several fields,
+ * such as unique question ids, exist only in `surveySchema`.
+ */
+export function buildSurveyJsonSchema(): Record<string, unknown> {
+  const { $schema, ...generated } = z.toJSONSchema(surveySchema, { io: 'input', target: 'draft-07' });
+
+  return {
+    $schema,
+    $id: SURVEY_JSON_SCHEMA_ID,
+    title: 'Parley survey',
+    description: 'An SMS survey: the keywords that start it, its questions in order, and the messages around them.',
+    ...generated,
+  };
+}

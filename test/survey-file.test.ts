@@ -1,0 +1,307 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SurveyError } from '../src/errors.ts';
+import { parseSurveyFile } from '../src/surveys/survey-file.ts';
+
+const validSurvey = {
+  id: 'customer-nps',
+  title: 'Customer feedback',
+  keywords: ['feedback', 'Nps2'],
+  questions: [
+    { id: 'score', type: 'nps', text: 'How likely are you to recommend us? Reply 0-10.' },
+    { id: 'channel', type: 'choice', text: 'How did you hear about us?', choices: ['Search', 'A friend'], maxRetries: 0 },
+  ],
+  end: 'Thanks!',
+};
+
+/** Serializes the valid survey with some top-level properties replaced, two-space indented. */
+function surveyJson(changes: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ...validSurvey, ...changes }, null, 2);
+}
+
+/** Returns the problems of a survey file that must be rejected. */
+function problemsOf(source: string): string[] {
+  try {
+    parseSurveyFile('surveys/test.json', source);
+  } catch (error) {
+    if (error instanceof SurveyError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the survey file to be rejected, but it was accepted');
+}
+
+describe('parseSurveyFile', () => {
+  it('resolves defaults in a valid survey', () => {
+    const { survey } = parseSurveyFile('surveys/test.json', surveyJson());
+
+    expect(survey.keywords).toEqual(['FEEDBACK', 'NPS2']);
+    expect(survey.maxRetries).toBe(2);
+    expect(survey.expiresAfter).toBe('3d');
+    expect(survey.expiresAfterMs).toBe(3 * 24 * 60 * 60 * 1000);
+    expect(survey.questions.map((question) => question.maxRetries)).toEqual([2, 0]);
+    expect(survey.intro).toBeUndefined();
+  });
+
+  it('applies the survey maxRetries to questions without their own', () => {
+    const { survey } = parseSurveyFile('surveys/test.json', surveyJson({ maxRetries: 5 }));
+
+    expect(survey.questions.map((question) => question.maxRetries)).toEqual([5, 0]);
+  });
+
+  it('defaults integer to false for number questions', () => {
+    const source = surveyJson({ questions: [{ id: 'age', type: 'number', text: 'Age?', min: 0 }] });
+    const question = parseSurveyFile('surveys/test.json', source).survey.questions[0];
+
+    expect(question).toEqual({ id: 'age', type: 'number', text: 'Age?', min: 0, integer: false, maxRetries: 2 });
+  });
+
+  it('returns the file, source and sha256 of the source', () => {
+    const source = surveyJson();
+    const version = parseSurveyFile('surveys/test.json', source);
+
+    expect(version.file).toBe('surveys/test.json');
+    expect(version.source).toBe(source);
+    expect(version.hash).toBe(createHash('sha256').update(Buffer.from(source, 'utf8')).digest('hex'));
+  });
+
+  it('accepts a byte order mark and hashes it', () => {
+    const source = `\uFEFF${surveyJson()}`;
+    const version = parseSurveyFile('surveys/test.json', source);
+
+    expect(version.survey.id).toBe('customer-nps');
+    expect(version.hash).toBe(createHash('sha256').update(Buffer.from([0xef, 0xbb, 0xbf])).update(surveyJson()).digest('hex'));
+  });
+
+  it('hashes non-ASCII text as UTF-8', () => {
+    const source = surveyJson({ end: 'Merci beaucoup, à bientôt !' });
+
+    expect(parseSurveyFile('surveys/test.json', source).hash).toBe(
+      createHash('sha256').update(Buffer.from(source, 'utf8')).digest('hex'),
+    );
+  });
+
+  it.each([
+    ['90m', 90 * 60_000],
+    ['12h', 12 * 3_600_000],
+    ['3d', 3 * 86_400_000],
+    ['1m', 60_000],
+  ])('parses expiresAfter %j as %j ms', (expiresAfter, expected) => {
+    expect(parseSurveyFile('surveys/test.json', surveyJson({ expiresAfter })).survey.expiresAfterMs).toBe(expected);
+  });
+
+  it.each([['0d'], ['-1d'], ['3 days'], ['3'], ['1.5h'], ['3D'], [''], ['99999999999999999999d']])(
+    'rejects expiresAfter %j',
+    (expiresAfter) => {
+      expect(problemsOf(surveyJson({ expiresAfter }))).toEqual([
+        `$.expiresAfter (line 26, column 3): invalid duration ${JSON.stringify(expiresAfter)}. Use a whole number above 0 followed by m (minutes), h (hours) or d (days), for example "3d" or "12h".`,
+      ]);
+    },
+  );
+
+  it('rejects a number as expiresAfter', () => {
+    expect(problemsOf(surveyJson({ expiresAfter: 3 }))).toEqual([
+      '$.expiresAfter (line 26, column 3): expected a duration such as "3d", got 3 (a number). Write a whole number and a unit in quotes: "90m", "12h" or "3d".',
+    ]);
+  });
+
+  it('rejects an unknown property and suggests the right name', () => {
+    const source = surveyJson({
+      questions: [{ id: 'channel', type: 'choice', text: 'How?', choises: ['Search', 'A friend'] }],
+    });
+
+    expect(problemsOf(source)).toEqual([
+      '$.questions[0] (line 9, column 5): missing required property "choices". Add it.',
+      '$.questions[0].choises (line 13, column 7): unknown property "choises". Did you mean "choices"? The properties allowed in a choice question are "id", "type", "text", "choices", "maxRetries".',
+    ]);
+  });
+
+  it('rejects an unknown top-level property', () => {
+    expect(problemsOf(surveyJson({ expires: '3d' }))).toEqual([
+      '$.expires (line 26, column 3): unknown property "expires". Did you mean "expiresAfter"? The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter".',
+    ]);
+  });
+
+  it('rejects a missing required property', () => {
+    const { title: _title, ...withoutTitle } = validSurvey;
+
+    expect(problemsOf(JSON.stringify(withoutTitle, null, 2))).toEqual([
+      '$ (line 1, column 1): missing required property "title". Add it.',
+    ]);
+  });
+
+  it('rejects a missing question type', () => {
+    expect(problemsOf(surveyJson({ questions: [{ id: 'q', text: 'Why?' }] }))).toEqual([
+      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text".',
+    ]);
+  });
+
+  it('rejects an unknown question type', () => {
+    expect(problemsOf(surveyJson({ questions: [{ id: 'q', type: 'yes-no', text: 'OK?' }] }))).toEqual([
+      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text".',
+    ]);
+  });
+
+  it('rejects a duplicate question id', () => {
+    const source = surveyJson({
+      questions: [
+        { id: 'score', type: 'nps', text: 'Score?' },
+        { id: 'score', type: 'text', text: 'Why?' },
+      ],
+    });
+
+    expect(problemsOf(source)).toEqual([
+      '$.questions[1].id (line 15, column 7): question id "score" is already used by $.questions[0]. Give each question its own id.',
+    ]);
+  });
+
+  it.each([['STOP'], ['stop'], ['Help'], ['yes'], ['OptOut']])('rejects the reserved keyword %j', (keyword) => {
+    expect(problemsOf(surveyJson({ keywords: ['feedback', keyword] }))).toEqual([
+      `$.keywords[1] (line 6, column 5): keyword "${keyword}" is reserved, because Twilio handles ${keyword.toUpperCase()} as an opt-out, opt-in or help command. Choose another word.`,
+    ]);
+  });
+
+  it('rejects a keyword listed twice in different case', () => {
+    expect(problemsOf(surveyJson({ keywords: ['feedback', 'FeedBack'] }))).toEqual([
+      '$.keywords[1] (line 6, column 5): keyword "FeedBack" is already listed at $.keywords[0] (keywords ignore case). Remove one of them.',
+    ]);
+  });
+
+  it('rejects a keyword of two words', () => {
+    expect(problemsOf(surveyJson({ keywords: ['give feedback'] }))).toEqual([
+      '$.keywords[0] (line 5, column 5): invalid keyword "give feedback". Use a single word of letters A-Z and digits, for example "GIVEFEEDBACK".',
+    ]);
+  });
+
+  it('rejects an empty keyword list', () => {
+    expect(problemsOf(surveyJson({ keywords: [] }))).toEqual([
+      '$.keywords (line 4, column 3): expected at least 1 keyword, got none. Add the word that starts the survey, for example "FEEDBACK".',
+    ]);
+  });
+
+  it('rejects an invalid survey id and suggests a slug', () => {
+    expect(problemsOf(surveyJson({ id: 'Customer NPS' }))).toEqual([
+      '$.id (line 2, column 3): invalid survey id "Customer NPS". Use lowercase letters and digits joined by single hyphens, for example "customer-nps".',
+    ]);
+  });
+
+  it('rejects min greater than max', () => {
+    const source = surveyJson({ questions: [{ id: 'age', type: 'number', text: 'Age?', min: 120, max: 18 }] });
+
+    expect(problemsOf(source)).toEqual([
+      '$.questions[0].max (line 14, column 7): max 18 is less than min 120. Make max at least 120, or swap the two values.',
+    ]);
+  });
+
+  it('rejects a choice question with one choice', () => {
+    const source = surveyJson({ questions: [{ id: 'channel', type: 'choice', text: 'How?', choices: ['Search'] }] });
+
+    expect(problemsOf(source)).toEqual([
+      '$.questions[0].choices (line 13, column 7): expected at least 2 choices, got 1. Add another choice.',
+    ]);
+  });
+
+  it('rejects a choice question with ten choices', () => {
+    const choices = Array.from({ length: 10 }, (_, index) => `Option ${String.fromCharCode(65 + index)}`);
+    const source = surveyJson({ questions: [{ id: 'channel', type: 'choice', text: 'How?', choices }] });
+
+    expect(problemsOf(source)).toEqual([
+      '$.questions[0].choices (line 13, column 7): expected at most 9 choices, got 10. Remove 1, because a reply picks a choice by a single digit.',
+    ]);
+  });
+
+  it('rejects choices that match after normalization', () => {
+    const source = surveyJson({ questions: [{ id: 'c', type: 'choice', text: 'How?', choices: ['Don’t know', "don't KNOW!"] }] });
+
+    expect(problemsOf(source)).toEqual([
+      `$.questions[0].choices[1] (line 15, column 9): choice "don't KNOW!" is the same as "Don’t know" when case, accents and punctuation are ignored, so a reply could not tell them apart. Reword or remove one of them.`,
+    ]);
+  });
+
+  it("rejects a choice that reads as another option's number", () => {
+    const source = surveyJson({ questions: [{ id: 'c', type: 'choice', text: 'How many?', choices: ['None', '1', '2 or more'] }] });
+
+    expect(problemsOf(source)).toEqual([
+      '$.questions[0].choices[1] (line 15, column 9): choice "1" is option 2, but a reply of "1" picks option 1 ("None"). Move it to position 1 or reword it.',
+    ]);
+  });
+
+  it('rejects a value of the wrong type', () => {
+    expect(problemsOf(surveyJson({ maxRetries: '3' }))).toEqual([
+      '$.maxRetries (line 26, column 3): expected a whole number from 0 to 10, got "3" (a string). It is how many times an invalid answer is asked again.',
+    ]);
+  });
+
+  it('rejects an empty question text', () => {
+    expect(problemsOf(surveyJson({ questions: [{ id: 'q', type: 'text', text: '  ' }] }))).toEqual([
+      '$.questions[0].text (line 12, column 7): expected the question text, got "  ". Write the question text.',
+    ]);
+  });
+
+  it('rejects a property set twice', () => {
+    const source = '{\n  "id": "a",\n  "id": "b"\n}';
+
+    expect(problemsOf(source)).toContain(
+      '$.id (line 3, column 3): duplicate property "id", first set at line 2, column 3. Only the last value would count, so remove one of them.',
+    );
+  });
+
+  it('reports every problem at once, in file order', () => {
+    const source = surveyJson({
+      id: 'Bad Id',
+      keywords: ['STOP'],
+      questions: [
+        { id: 'q', type: 'rating', text: 'Rate us' },
+        { id: 'q', type: 'number', text: 'Age?', min: 5, max: 1 },
+      ],
+      expiresAfter: 'soon',
+    });
+
+    expect(problemsOf(source).map((problem) => problem.split(':')[0])).toEqual([
+      '$.id (line 2, column 3)',
+      '$.keywords[0] (line 5, column 5)',
+      '$.questions[0].type (line 10, column 7)',
+      '$.questions[1].id (line 14, column 7)',
+      '$.questions[1].max (line 18, column 7)',
+      '$.expiresAfter (line 22, column 3)',
+    ]);
+  });
+
+  it('throws a SurveyError naming the file', () => {
+    let caught: unknown;
+    try {
+      parseSurveyFile('surveys/broken.json', surveyJson({ end: '' }));
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toBeInstanceOf(SurveyError);
+    expect((caught as SurveyError).code).toBe('SURVEY_INVALID');
+    expect((caught as SurveyError).file).toBe('surveys/broken.json');
+    expect((caught as SurveyError).message).toBe(
+      'Survey file surveys/broken.json was rejected:\n  - $.end (line 25, column 3): expected the end message, got "". Write the end message.',
+    );
+  });
+});
+
+describe('parseSurveyFile with invalid JSON', () => {
+  it.each([
+    ['', 'line 1, column 1: invalid JSON: the file is empty or contains only whitespace. Write the survey as a JSON object { ... }.'],
+    ['{\n  "id": "a",\n}', 'line 2, column 12: invalid JSON: unexpected "," before "}". JSON does not allow a comma after the last item, so remove it.'],
+    ['{\n  "id": "a"\n  "title": "b"\n}', 'line 3, column 3: invalid JSON: expected "," or "}" after the value of "id", got "\\"". Separate properties with commas.'],
+    ["{\n  'id': 'a'\n}", 'line 2, column 3: invalid JSON: property names must be in double quotes, not single quotes.'],
+    ['{\n  id: "a"\n}', 'line 2, column 3: invalid JSON: property names must be in double quotes: write "id", not id.'],
+    ['{\n  // comment\n}', 'line 2, column 3: invalid JSON: JSON does not allow comments. Remove the comment.'],
+    ['{\r\n  "id": "a\n"\r\n}', 'line 2, column 11: invalid JSON: a line break inside a string. Close the string with a double quote, or write \\n for a line break.'],
+    ['{"maxRetries": 02}', 'line 1, column 16: invalid JSON: invalid number "02". Write numbers like 3, -2, 0.5 or 1e3, without leading zeros or a trailing ".".'],
+    ['{"a": yes}', 'line 1, column 7: invalid JSON: unexpected word yes. Put text in double quotes: "yes".'],
+    ['{"a": 1}}', 'line 1, column 9: invalid JSON: unexpected "}" after the end of the JSON value. Remove it, or check for an extra "}" or "]" before it.'],
+    ['{"a": [1, 2', 'line 1, column 12: invalid JSON: expected "," or "]" after an array item, got the end of the file. Separate items with commas.'],
+    ['{"a": "\\x"}', 'line 1, column 8: invalid JSON: invalid escape "\\x" in a string. Use \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\u followed by 4 hex digits.'],
+  ])('reports the position of the error in %j', (source, expected) => {
+    expect(problemsOf(source)).toEqual([expected]);
+  });
+
+  it('rejects a JSON value that is not an object', () => {
+    expect(problemsOf('[1, 2]')).toEqual(['$ (line 1, column 1): expected a survey as an object in curly braces { ... }, got an array.']);
+  });
+});
