@@ -9,6 +9,12 @@ export const HELP_KEYWORDS = ['HELP', 'INFO'] as const;
 /** YES re-subscribes only a respondent who opted out; otherwise it is an ordinary answer. */
 export const CONDITIONAL_OPT_IN_KEYWORD = 'YES';
 
+/**
+ * Every word the engine reads as a command before any answer. A survey keyword must
+ * not be one of them, or texting it would also opt out, opt in or ask for help.
+ */
+export const RESERVED_KEYWORDS = [...OPT_OUT_KEYWORDS, ...OPT_IN_KEYWORDS, CONDITIONAL_OPT_IN_KEYWORD, ...HELP_KEYWORDS] as const;
+
 export type KeywordKind = 'opt-out' | 'opt-in' | 'help' | 'yes';
 
 const KIND_BY_KEYWORD = new Map<string, KeywordKind>([

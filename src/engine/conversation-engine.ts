@@ -1,0 +1,304 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { initialTransition, transition } from 'xstate';
+import { maskPhone } from '../log.ts';
+import { ConversationStore } from '../storage/conversation-store.ts';
+import type { Database, MessageHandling, Session } from '../storage/tables.ts';
+import type { SurveyCatalog } from '../surveys/survey-catalog.ts';
+import { parseAnswer } from './answers/index.ts';
+import type { EngineTexts } from './engine-texts.ts';
+import type { Clock, InboundMessage, InboundResult } from './inbound-message.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+import { classifyKeyword, firstWord } from './keywords.ts';
+import { renderQuestion } from './question-text.ts';
+import { type CompiledSurvey, SurveyVersions } from './survey-versions.ts';
+import { type SurveyEvent, type SurveySnapshot, pendingQuestion } from './survey-machine.ts';
+
+export interface ConversationEngineOptions {
+  db: Kysely<Database>;
+  catalog: SurveyCatalog;
+  texts: EngineTexts;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** What handling one message decided, before the message row is written. */
+interface Outcome {
+  handledAs: MessageHandling;
+  reply: string | null;
+  sessionId?: number | undefined;
+  questionId?: string | undefined;
+}
+
+/** Thrown inside the transaction to roll it back when another delivery claimed the MessageSid first. */
+class AlreadyClaimed extends Error {}
+
+/**
+ * Takes one inbound message at a time per respondent and returns the reply.
+ *
+ * Each message is handled in one database transaction that also claims its
+ * MessageSid, so a message is either fully applied (session, answer, reply) or
+ * not at all, and a redelivery gets the stored reply instead of a second answer.
+ */
+export class ConversationEngine {
+  readonly #db: Kysely<Database>;
+  readonly #catalog: SurveyCatalog;
+  readonly #texts: EngineTexts;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #versions: SurveyVersions;
+  readonly #queue = new KeyedQueue();
+
+  constructor({ db, catalog, texts, logger, clock }: ConversationEngineOptions) {
+    this.#db = db;
+    this.#catalog = catalog;
+    this.#texts = texts;
+    this.#logger = logger;
+    this.#clock = clock;
+    this.#versions = new SurveyVersions(catalog, logger);
+  }
+
+  handle(message: InboundMessage): Promise<InboundResult> {
+    return this.#queue.run(`${message.from}\n${message.channel}`, () => this.#handleInTurn(message));
+  }
+
+  /** Marks sessions past their expiry time as expired; the server calls this periodically. */
+  async expireSessions(): Promise<number> {
+    const count = await new ConversationStore(this.#db).expireSessions(this.#clock.now().toISOString());
+    if (count > 0) this.#logger.info({ count }, 'expired inactive sessions');
+    return count;
+  }
+
+  async #handleInTurn(message: InboundMessage): Promise<InboundResult> {
+    const stored = await new ConversationStore(this.#db).findMessageReply(message.messageSid);
+    if (stored !== undefined) {
+      this.#logger.info({ messageSid: message.messageSid }, 'duplicate MessageSid: replaying the stored reply');
+      return { reply: stored.reply, duplicate: true };
+    }
+
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const store = new ConversationStore(trx);
+        const now = this.#clock.now();
+        const outcome = await this.#decide(store, message, now);
+
+        const claimed = await store.insertMessage({
+          message_sid: message.messageSid,
+          account_sid: message.accountSid,
+          respondent: message.from,
+          channel: message.channel,
+          body: message.body,
+          num_media: message.numMedia,
+          fields: JSON.stringify(message.fields),
+          received_at: now.toISOString(),
+          session_id: outcome.sessionId ?? null,
+          question_id: outcome.questionId ?? null,
+          handled_as: outcome.handledAs,
+          reply: outcome.reply,
+        });
+        if (!claimed) throw new AlreadyClaimed();
+
+        this.#logger.info(
+          { messageSid: message.messageSid, from: maskPhone(message.from), sessionId: outcome.sessionId, handledAs: outcome.handledAs },
+          'inbound message handled',
+        );
+        return { reply: outcome.reply, duplicate: false };
+      });
+    } catch (error) {
+      if (!(error instanceof AlreadyClaimed)) throw error;
+      const winner = await new ConversationStore(this.#db).findMessageReply(message.messageSid);
+      return { reply: winner?.reply ?? null, duplicate: true };
+    }
+  }
+
+  async #decide(store: ConversationStore, message: InboundMessage, now: Date): Promise<Outcome> {
+    const { from, channel } = message;
+
+    if (message.optOutType !== undefined) {
+      return this.#followTwilioOptOut(store, message, now);
+    }
+
+    const keyword = classifyKeyword(message.body);
+    const suppressed = await store.isSuppressed(from, channel);
+
+    if (keyword === 'opt-out') {
+      const session = await store.findActiveSession(from, channel);
+      await this.#optOut(store, message, session, 'keyword', now);
+      return { handledAs: 'opt_out', reply: this.#texts.optOut, sessionId: session?.id };
+    }
+    if (keyword === 'opt-in' || (keyword === 'yes' && suppressed)) {
+      await store.unsuppress(from, channel);
+      const pending = await this.#pendingPrompt(store, from, channel);
+      return { handledAs: 'opt_in', reply: joinParagraphs(this.#texts.optIn, pending?.prompt), sessionId: pending?.sessionId };
+    }
+    if (keyword === 'help') {
+      const pending = await this.#pendingPrompt(store, from, channel);
+      return { handledAs: 'help', reply: joinParagraphs(this.#texts.help, pending?.prompt), sessionId: pending?.sessionId };
+    }
+    if (suppressed) {
+      // An opted-out respondent gets nothing but the replies to HELP and START.
+      return { handledAs: 'suppressed', reply: null };
+    }
+
+    let session = await store.findActiveSession(from, channel);
+    let expired: Session | undefined;
+    if (session !== undefined && session.expires_at <= now.toISOString()) {
+      await store.updateSession(session.id, { status: 'expired', ended_at: now.toISOString() });
+      expired = session;
+      session = undefined;
+    }
+
+    if (session !== undefined) {
+      return this.#answer(store, message, session, now);
+    }
+
+    const started = await this.#startByKeyword(store, message, now);
+    if (started !== undefined) return started;
+
+    expired ??= await store.findLatestSession(from, channel).then((latest) => (latest?.status === 'expired' ? latest : undefined));
+    const keywords = this.#catalog.list().flatMap((version) => version.survey.keywords);
+    if (expired !== undefined) {
+      const { version } = await this.#versions.load(expired.survey_hash, store);
+      return { handledAs: 'survey_closed', reply: this.#texts.closed(version.survey.title, keywords), sessionId: expired.id };
+    }
+    return { handledAs: 'no_session', reply: this.#texts.noSession(keywords) };
+  }
+
+  async #answer(store: ConversationStore, message: InboundMessage, session: Session, now: Date): Promise<Outcome> {
+    const compiled = await this.#versions.load(session.survey_hash, store);
+    const { survey } = compiled.version;
+    const snapshot = compiled.machine.resolveState(JSON.parse(session.snapshot)) as SurveySnapshot;
+    const question = pendingQuestion(survey, snapshot);
+
+    if (question === undefined) {
+      // A completed machine in an active session means an earlier write was cut short; close it.
+      this.#logger.error({ sessionId: session.id }, 'active session has no pending question; marking it completed');
+      await store.updateSession(session.id, { status: 'completed', ended_at: now.toISOString() });
+      return { handledAs: 'no_session', reply: survey.end, sessionId: session.id };
+    }
+
+    const parsed = parseAnswer(question, message.body);
+    const event: SurveyEvent = parsed.ok ? { type: 'ANSWER', value: parsed.value } : { type: 'INVALID' };
+    const [next] = transition(compiled.machine, snapshot, event);
+    const movedOn = next.value !== snapshot.value;
+
+    if (parsed.ok || movedOn) {
+      await store.insertAnswer({
+        session_id: session.id,
+        question_id: question.id,
+        status: parsed.ok ? 'answered' : 'unanswered',
+        message_sid: message.messageSid,
+        raw_text: message.body,
+        value: parsed.ok ? JSON.stringify(parsed.value) : null,
+        answered_at: now.toISOString(),
+      });
+    }
+    await this.#saveProgress(store, session.id, compiled, next, now);
+
+    const nextPrompt = this.#promptFor(compiled, next);
+    let reply: string;
+    if (parsed.ok) reply = nextPrompt;
+    else if (movedOn) reply = joinParagraphs(this.#texts.movingOn, nextPrompt);
+    else reply = joinParagraphs(parsed.expected, renderQuestion(question));
+
+    const handledAs: MessageHandling = parsed.ok ? 'answer' : movedOn ? 'unanswered' : 'invalid_answer';
+    return { handledAs, reply, sessionId: session.id, questionId: question.id };
+  }
+
+  async #startByKeyword(store: ConversationStore, message: InboundMessage, now: Date): Promise<Outcome | undefined> {
+    const version = this.#catalog.findByKeyword(firstWord(message.body));
+    if (version === undefined) return undefined;
+
+    const compiled = this.#versions.compile(version);
+    await this.#versions.remember(version, store, now.toISOString());
+    const [initial] = initialTransition(compiled.machine);
+    const sessionId = await store.insertSession({
+      respondent: message.from,
+      channel: message.channel,
+      survey_id: version.survey.id,
+      survey_hash: version.hash,
+      status: 'active',
+      snapshot: JSON.stringify(compiled.machine.getPersistedSnapshot(initial)),
+      started_at: now.toISOString(),
+      last_activity_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + version.survey.expiresAfterMs).toISOString(),
+      ended_at: null,
+    });
+
+    this.#logger.info({ sessionId, surveyId: version.survey.id, hash: version.hash }, 'session started');
+    return { handledAs: 'survey_started', reply: joinParagraphs(version.survey.intro, this.#promptFor(compiled, initial)), sessionId };
+  }
+
+  async #saveProgress(store: ConversationStore, sessionId: number, compiled: CompiledSurvey, next: SurveySnapshot, now: Date): Promise<void> {
+    const done = next.status === 'done';
+    await store.updateSession(sessionId, {
+      snapshot: JSON.stringify(compiled.machine.getPersistedSnapshot(next)),
+      last_activity_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + compiled.version.survey.expiresAfterMs).toISOString(),
+      ...(done ? { status: 'completed' as const, ended_at: now.toISOString() } : {}),
+    });
+    if (done) this.#logger.info({ sessionId }, 'session completed');
+  }
+
+  /** The next question, or the end message once the machine has finished. */
+  #promptFor(compiled: CompiledSurvey, snapshot: SurveySnapshot): string {
+    const question = pendingQuestion(compiled.version.survey, snapshot);
+    return question === undefined ? compiled.version.survey.end : renderQuestion(question);
+  }
+
+  /** The question an active session waits on, so HELP and START can repeat it. */
+  async #pendingPrompt(store: ConversationStore, from: string, channel: string): Promise<{ prompt: string; sessionId: number } | undefined> {
+    const session = await store.findActiveSession(from, channel);
+    if (session === undefined || session.expires_at <= this.#clock.now().toISOString()) return undefined;
+
+    const compiled = await this.#versions.load(session.survey_hash, store);
+    const snapshot = compiled.machine.resolveState(JSON.parse(session.snapshot)) as SurveySnapshot;
+    return { prompt: this.#promptFor(compiled, snapshot), sessionId: session.id };
+  }
+
+  async #optOut(
+    store: ConversationStore,
+    message: InboundMessage,
+    session: Session | undefined,
+    source: 'keyword' | 'twilio_opt_out',
+    now: Date,
+  ): Promise<void> {
+    if (session !== undefined) {
+      await store.updateSession(session.id, { status: 'opted_out', ended_at: now.toISOString() });
+    }
+    await store.suppress({
+      respondent: message.from,
+      channel: message.channel,
+      source,
+      message_sid: message.messageSid,
+      created_at: now.toISOString(),
+    });
+    this.#logger.info({ messageSid: message.messageSid, from: maskPhone(message.from), sessionId: session?.id, source }, 'respondent opted out');
+  }
+
+  /**
+   * Twilio's Advanced Opt-Out already replied to the keyword, so Parley only mirrors
+   * the change in its own records and sends an empty response.
+   */
+  async #followTwilioOptOut(store: ConversationStore, message: InboundMessage, now: Date): Promise<Outcome> {
+    const type = message.optOutType!.toUpperCase();
+    const session = await store.findActiveSession(message.from, message.channel);
+
+    if (type === 'STOP') {
+      await this.#optOut(store, message, session, 'twilio_opt_out', now);
+      return { handledAs: 'twilio_opt_out', reply: null, sessionId: session?.id };
+    }
+    if (type === 'START') {
+      await store.unsuppress(message.from, message.channel);
+      return { handledAs: 'twilio_opt_in', reply: null, sessionId: session?.id };
+    }
+    if (type !== 'HELP') {
+      this.#logger.warn({ messageSid: message.messageSid, optOutType: message.optOutType }, 'unknown OptOutType; treated like HELP, so nothing changes');
+    }
+    return { handledAs: 'twilio_help', reply: null, sessionId: session?.id };
+  }
+}
+
+function joinParagraphs(...parts: Array<string | undefined>): string {
+  return parts.filter((part): part is string => part !== undefined && part !== '').join('\n\n');
+}
