@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { InboundMessage, InboundResult } from '../engine/inbound-message.ts';
+import { InvalidWebhookError, toInboundMessage } from '../twilio/inbound-webhook.ts';
+import { twilioWebhook, type TwilioWebhookEnv } from './twilio-webhook.ts';
+import { twimlError, twimlReply } from './twiml-reply.ts';
+
+/** The one thing the HTTP layer needs from the conversation engine. */
+export interface MessageHandler {
+  handle(message: InboundMessage): Promise<InboundResult>;
+}
+
+export interface AppDeps {
+  engine: MessageHandler;
+  authToken: string;
+  publicUrl: string;
+  logger: Logger;
+}
+
+/**
+ * Builds the HTTP app. It stays thin: it verifies and parses Twilio's request,
+ * passes the message to the engine and renders the engine's reply as TwiML.
+ */
+export function createApp({ engine, authToken, publicUrl, logger }: AppDeps): Hono<TwilioWebhookEnv> {
+  const app = new Hono<TwilioWebhookEnv>();
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  app.post('/twilio/messages', twilioWebhook({ authToken, publicUrl, logger }), async (c) => {
+    let message: InboundMessage;
+    try {
+      message = toInboundMessage(c.get('twilioFields'));
+    } catch (error) {
+      if (!(error instanceof InvalidWebhookError)) throw error;
+      logger.warn({ error: error.message }, 'rejected a signed webhook with invalid fields');
+      return twimlError(c, 400, error.message);
+    }
+
+    const { reply } = await engine.handle(message);
+    return twimlReply(c, reply);
+  });
+
+  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` }, 404));
+
+  app.onError((error, c) => {
+    logger.error({ err: error, path: new URL(c.req.url).pathname }, 'request failed');
+    return twimlError(c, 500, 'Internal error; the request was not processed and can be retried.');
+  });
+
+  return app;
+}

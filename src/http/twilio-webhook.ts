@@ -1,0 +1,79 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import { parseWebhookForm, type WebhookFields } from '../twilio/webhook-form.ts';
+import { isValidTwilioSignature } from '../twilio/webhook-signature.ts';
+import { twimlError } from './twiml-reply.ts';
+
+/** Twilio's webhook bodies are a few kilobytes; anything this large is not from Twilio. */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+
+export interface TwilioWebhookOptions {
+  authToken: string;
+  /** The base URL Twilio calls, without a trailing slash. */
+  publicUrl: string;
+  logger: Logger;
+}
+
+export type TwilioWebhookEnv = {
+  Bindings: { incoming?: IncomingMessage };
+  Variables: { twilioFields: WebhookFields };
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Admits only Twilio-signed form posts and hands the parsed fields to the route as
+ * `c.get('twilioFields')`. The raw body is read once and verified as received.
+ */
+export function twilioWebhook({ authToken, publicUrl, logger }: TwilioWebhookOptions): MiddlewareHandler<TwilioWebhookEnv> {
+  const limit = bodyLimit({
+    maxSize: MAX_WEBHOOK_BODY_BYTES,
+    onError: (c) => twimlError(c, 413, `Request body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`),
+  });
+
+  return async function verifyTwilioWebhook(c, next) {
+    const contentType = c.req.header('content-type') ?? '';
+    if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+      return twimlError(c, 415, `Content-Type ${JSON.stringify(contentType)} is not supported: Twilio webhooks are application/x-www-form-urlencoded.`);
+    }
+
+    return limit(c, async () => {
+      let body: string;
+      try {
+        body = utf8.decode(await c.req.arrayBuffer());
+      } catch {
+        c.res = twimlError(c, 400, 'Request body is not valid UTF-8.');
+        return;
+      }
+
+      const fields = parseWebhookForm(body);
+      const url = publicUrl + requestTarget(c);
+      const signature = c.req.header('x-twilio-signature');
+      if (!isValidTwilioSignature({ authToken, url, fields, signature })) {
+        logger.warn(
+          { url, hasSignature: signature !== undefined, messageSid: fields.MessageSid },
+          'rejected webhook with a missing or invalid X-Twilio-Signature; check TWILIO_AUTH_TOKEN and that PUBLIC_URL is the URL Twilio calls',
+        );
+        c.res = twimlError(c, 403, 'Invalid or missing X-Twilio-Signature.');
+        return;
+      }
+
+      c.set('twilioFields', fields);
+      await next();
+    });
+  };
+}
+
+/**
+ * Path and query as the client sent them. Node's raw request line is used when
+ * available, because URL parsing percent-encodes characters such as `'` that
+ * Twilio signed unencoded.
+ */
+function requestTarget(c: Context<TwilioWebhookEnv>): string {
+  const raw = c.env?.incoming?.url;
+  if (raw !== undefined && raw.startsWith('/')) return raw;
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}

@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.ts';
+import { resolveTwilioCredentials } from './config/twilio-credentials.ts';
+import { ConversationEngine } from './engine/conversation-engine.ts';
+import { createEngineTexts } from './engine/engine-texts.ts';
+import { type Clock, systemClock } from './engine/inbound-message.ts';
+import { createApp } from './http/app.ts';
+import { openDatabase } from './storage/database.ts';
+import { migrateToLatest } from './storage/migrate.ts';
+import type { Database } from './storage/tables.ts';
+import { SurveyCatalog } from './surveys/survey-catalog.ts';
+
+/** How often sessions past their expiry time are marked expired. */
+const EXPIRY_SWEEP_MS = 60_000;
+
+export interface RunningServer {
+  /** The port actually bound, useful when the config asked for port 0. */
+  port: number;
+  db: Kysely<Database>;
+  catalog: SurveyCatalog;
+  /** Stops accepting requests, waits for those in flight, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** Starts Parley's HTTP server with its database, surveys and engine. */
+export async function startServer(config: Config, { logger, clock = systemClock }: StartServerOptions): Promise<RunningServer> {
+  const credentials = resolveTwilioCredentials(config);
+  if (credentials.sandbox) {
+    logger.warn('SANDBOX MODE: TWILIO_AUTH_TOKEN is not set, so webhooks are verified against a local token.');
+    logger.warn('SANDBOX MODE: requests from real Twilio will be rejected with 403; use `npm run chat` to act as a phone.');
+    logger.warn({ dataDir: config.dataDir }, 'SANDBOX MODE: the local credentials are kept in the data folder.');
+  }
+
+  const db = openDatabase(config.databaseUrl);
+  const applied = await migrateToLatest(db);
+  logger.info({ database: config.databaseUrl, applied }, 'database ready');
+
+  const catalog = new SurveyCatalog({ dir: config.surveysDir, logger });
+  const { loaded, rejected } = await catalog.load();
+  logger.info(
+    { surveysDir: config.surveysDir, surveys: loaded.map((version) => version.survey.id), rejected: rejected.length },
+    'surveys loaded',
+  );
+  catalog.watch();
+
+  const engine = new ConversationEngine({
+    db,
+    catalog,
+    texts: createEngineTexts({ programName: config.programName, helpText: config.helpText }),
+    logger,
+    clock,
+  });
+  const app = createApp({ engine, authToken: credentials.authToken, publicUrl: config.publicUrl, logger });
+
+  const server = await listen(app.fetch, config);
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, host: config.host, webhook: `${config.publicUrl}/twilio/messages` }, 'Parley is listening');
+
+  const sweep = setInterval(() => {
+    engine.expireSessions().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed; will retry'));
+  }, EXPIRY_SWEEP_MS);
+  sweep.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      logger.info('shutting down: waiting for requests in flight');
+      clearInterval(sweep);
+      catalog.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+
+  return { port, db, catalog, close };
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], config: Config): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
