@@ -2,23 +2,41 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** Creates the process logger. Secrets never reach it: the auth token is redacted by key too. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino(
-    {
-      level,
-      base: { service: 'parley' },
-      redact: { paths: ['authToken', '*.authToken', 'twilioAuthToken', '*.twilioAuthToken'], censor: '[secret]' },
-    },
-    destination,
-  );
+export interface LoggerOptions {
+  level: string;
+  /** Where JSON lines go; defaults to standard output. */
+  destination?: pino.DestinationStream;
+  /** Formats lines for people with pino-pretty, when that package is installed. */
+  pretty?: boolean;
+}
+
+/** Creates the process logger. The auth token is redacted by key, in case one is ever passed in. */
+export function createLogger({ level, destination, pretty = false }: LoggerOptions): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { service: 'parley' },
+    redact: { paths: ['authToken', '*.authToken', 'twilioAuthToken', '*.twilioAuthToken'], censor: '[secret]' },
+  };
+  if (pretty && destination === undefined && isInstalled('pino-pretty')) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname,service' } } });
+  }
+  return destination === undefined ? pino(options) : pino(options, destination);
+}
+
+function isInstalled(specifier: string): boolean {
+  try {
+    import.meta.resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Masks a phone number for info-level logs: "+15555550123" becomes "+1555•••0123".
- * Short or non-phone senders (alphanumeric IDs) are masked the same way.
+ * Masks a phone number for info-level logs: "+15555550123" becomes "+155•••0123".
+ * Short or non-phone senders, such as alphanumeric IDs, are masked the same way.
  */
 export function maskPhone(phone: string): string {
-  if (phone.length <= 6) return '•'.repeat(phone.length);
+  if (phone.length <= 8) return '•'.repeat(phone.length);
   return `${phone.slice(0, 4)}•••${phone.slice(-4)}`;
 }

@@ -1,0 +1,60 @@
+import readline from 'node:readline';
+import { isPossiblePhoneNumber } from 'libphonenumber-js';
+import { loadConfig } from '../config/config.ts';
+import { resolveTwilioCredentials } from '../config/twilio-credentials.ts';
+import { ParleyError } from '../errors.ts';
+import { TwilioPhone } from './twilio-phone.ts';
+
+export interface ChatOptions {
+  from: string;
+  to: string;
+  messagingService?: string;
+  url?: string;
+}
+
+/**
+ * Acts as a phone against a running server: each line read from standard input is
+ * sent as a signed inbound SMS webhook, and the reply is printed as the phone shows it.
+ */
+export async function runChat(options: ChatOptions): Promise<void> {
+  for (const [flag, value] of [['--from', options.from], ['--to', options.to]] as const) {
+    if (!isPossiblePhoneNumber(value)) {
+      throw new ParleyError('INVALID_OPTION', `${flag} ${JSON.stringify(value)} is not a phone number in E.164 format; write it like +15555550123.`);
+    }
+  }
+  if (options.messagingService !== undefined && !/^MG[0-9a-f]{32}$/i.test(options.messagingService)) {
+    throw new ParleyError('INVALID_OPTION', `--messaging-service ${JSON.stringify(options.messagingService)} is not a Messaging Service SID ("MG" and 32 hexadecimal characters).`);
+  }
+
+  const config = loadConfig();
+  const credentials = resolveTwilioCredentials(config, { create: false });
+  const serverUrl = (options.url ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
+  const phone = new TwilioPhone({
+    serverUrl,
+    publicUrl: config.publicUrl,
+    accountSid: credentials.accountSid,
+    authToken: credentials.authToken,
+    from: options.from,
+    to: options.to,
+    messagingServiceSid: options.messagingService,
+  });
+
+  const interactive = process.stdin.isTTY === true;
+  if (interactive) {
+    console.log(`Texting ${options.messagingService ?? options.to} from ${options.from} through ${serverUrl}. Type a message and press Enter; Ctrl+D quits.`);
+  }
+
+  const lines = readline.createInterface({ input: process.stdin, terminal: interactive });
+  const prompt = (): void => {
+    if (interactive) process.stdout.write('you> ');
+  };
+  prompt();
+  for await (const line of lines) {
+    const replies = await phone.send(line);
+    if (replies.length === 0) console.log('(no reply)');
+    for (const reply of replies) {
+      console.log(reply.split('\n').map((replyLine) => `parley> ${replyLine}`).join('\n'));
+    }
+    prompt();
+  }
+}

@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config/config.ts';
+import { isParleyError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { startServer } from '../server.ts';
+import { runChat } from './chat-command.ts';
+
+const program = new Command()
+  .name('parley')
+  .description('Interactive SMS surveys on your own Twilio account.')
+  .showHelpAfterError();
+
+program
+  .command('serve', { isDefault: true })
+  .description('Run the webhook server (configured by environment variables; see the README).')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+    const server = await startServer(config, { logger });
+
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'received signal');
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  });
+
+program
+  .command('chat')
+  .description('Act as a phone: text the running server from the terminal, one line per SMS.')
+  .requiredOption('--from <phone>', "the respondent's phone number, in E.164 format")
+  .option('--to <phone>', 'the Twilio number being texted', '+15555550100')
+  .option('--messaging-service <sid>', 'send as if through this Messaging Service (MG...)')
+  .option('--url <url>', 'where the server listens (default: http://127.0.0.1:$PORT)')
+  .action(async (options: { from: string; to: string; messagingService?: string; url?: string }) => {
+    await runChat(options);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (isParleyError(error)) {
+    console.error(`parley: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_SURVEYS_DIR } from './support/harness.ts';
+import { runParley, type ServerProcess, startServerProcess } from './support/processes.ts';
+
+/** A loopback port that nothing listens on: bound once by this process, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+let dataDir: string;
+let env: Record<string, string>;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-chat-'));
+  env = {
+    DATA_DIR: dataDir,
+    DATABASE_URL: path.join(dataDir, 'parley.db'),
+    SURVEYS_DIR: REPO_SURVEYS_DIR,
+    PUBLIC_URL: 'http://localhost:3999',
+    TWILIO_ACCOUNT_SID: '',
+    TWILIO_AUTH_TOKEN: '',
+  };
+  server = await startServerProcess(env);
+}, 30_000);
+
+afterAll(async () => {
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('parley serve', () => {
+  it('announces sandbox mode first', () => {
+    expect(server.logs[0]).toMatchObject({ level: 40, msg: expect.stringMatching(/^SANDBOX MODE/) });
+    expect(fs.existsSync(path.join(dataDir, 'sandbox-credentials.json'))).toBe(true);
+  });
+
+  it('never logs the sandbox token', () => {
+    const { authToken } = JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox-credentials.json'), 'utf8')) as { authToken: string };
+    expect(JSON.stringify(server.logs)).not.toContain(authToken);
+  });
+});
+
+describe('parley chat', () => {
+  it('completes the customer survey', async () => {
+    const url = `http://127.0.0.1:${server.port}`;
+    const result = await runParley(['chat', '--from', '+15555550123', '--url', url], {
+      env,
+      input: 'FEEDBACK\n9\n2\nFriendly staff & quick delivery\n',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('parley> How likely are you to recommend');
+    expect(result.stdout).toContain('parley> 1. Search');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^parley> Thanks/);
+  }, 30_000);
+
+  it('rejects a malformed --from', async () => {
+    const result = await runParley(['chat', '--from', '555-abc'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('parley: --from "555-abc" is not a phone number in E.164 format; write it like +15555550123.\n');
+  }, 30_000);
+
+  it('explains an unreachable server', async () => {
+    const port = await closedPort();
+    const result = await runParley(['chat', '--from', '+15555550123', '--url', `http://127.0.0.1:${port}`], { env, input: 'hi\n' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`parley: Could not reach Parley at http://127.0.0.1:${port} (ECONNREFUSED). Start it with \`npm start\`, or pass --url.\n`);
+  }, 30_000);
+
+  it('explains a signature mismatch', async () => {
+    const url = `http://127.0.0.1:${server.port}`;
+    const result = await runParley(['chat', '--from', '+15555550123', '--url', url], {
+      env: { ...env, PUBLIC_URL: 'http://localhost:4000' },
+      input: 'hi\n',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('parley: The server rejected the signature.');
+  }, 30_000);
+});
+
+describe('parley serve shutdown', () => {
+  it('stops cleanly on SIGTERM', async () => {
+    const other = await startServerProcess({ ...env, DATABASE_URL: path.join(dataDir, 'other.db') });
+    expect(await other.stop('SIGTERM')).toBe(0);
+    expect(other.logs.at(-1)).toMatchObject({ msg: 'stopped' });
+  }, 30_000);
+});
+
+describe('parley serve configuration', () => {
+  it('lists every invalid variable and exits', async () => {
+    const result = await runParley(['serve'], { env: { ...env, PORT: 'eighty', LOG_LEVEL: 'loud' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'parley: Invalid configuration:\n' +
+        '  - PORT "eighty" is invalid: expected a whole number from 0 to 65535.\n' +
+        '  - LOG_LEVEL "loud" is invalid: expected one of fatal, error, warn, info, debug, trace, silent.\n',
+    );
+  }, 30_000);
+});
