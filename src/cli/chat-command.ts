@@ -44,7 +44,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
     console.log(`Texting ${options.messagingService ?? options.to} from ${options.from} through ${serverUrl}. Type a message and press Enter; Ctrl+D quits.`);
   }
 
-  const lines = readline.createInterface({ input: process.stdin, terminal: interactive });
+  const lines = readline.createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
   const prompt = (): void => {
     if (interactive) process.stdout.write('you> ');
   };
