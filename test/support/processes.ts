@@ -12,7 +12,7 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `parley serve` as a child process and resolves once it listens. */
+/** Starts `parley serve` as a child process and resolves once it logs that it listens, so LOG_LEVEL must include info. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [PARLEY_BIN, 'serve'], { env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' } });
   const logs: Array<Record<string, unknown>> = [];
