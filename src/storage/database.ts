@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import type { Database } from './tables.ts';
 
 /**
@@ -29,6 +38,32 @@ class ParleySqliteDialect extends SqliteDialect {
   }
 }
 
+/** Prepared statements kept per database; Parley's queries come in a few dozen shapes. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Gives Kysely a database whose `prepare` reuses statements. Kysely prepares every
+ * query anew, and on the webhook path preparing cost about as much as running.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string): SqliteStatement {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql) as unknown as SqliteStatement;
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          // Maps iterate in insertion order, so this evicts the oldest entry.
+          statements.delete(statements.keys().next().value!);
+        }
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 export interface OpenDatabaseOptions {
   /** `synchronous` pragma: FULL survives power loss; NORMAL survives a process crash only. */
   synchronous?: 'FULL' | 'NORMAL';
@@ -52,5 +87,5 @@ export function openDatabase(url: string, { synchronous = 'FULL' }: OpenDatabase
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
 
-  return new Kysely<Database>({ dialect: new ParleySqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new ParleySqliteDialect({ database: withStatementCache(sqlite) }) });
 }
