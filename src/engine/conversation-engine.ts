@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { initialTransition, transition } from 'xstate';
 import { maskPhone } from '../log.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
+import { GroupCommit } from '../storage/group-commit.ts';
 import type { Database, MessageHandling, Session } from '../storage/tables.ts';
 import type { SurveyCatalog } from '../surveys/survey-catalog.ts';
 import { parseAnswer } from './answers/index.ts';
@@ -36,9 +37,10 @@ class AlreadyClaimed extends Error {}
 /**
  * Takes one inbound message at a time per respondent and returns the reply.
  *
- * Each message is handled in one database transaction that also claims its
- * MessageSid, so a message is either fully applied (session, answer, reply) or
- * not at all, and a redelivery gets the stored reply instead of a second answer.
+ * Each message is handled as one unit of work that also claims its MessageSid, so
+ * a message is either fully applied (session, answer, reply) or not at all, and a
+ * redelivery gets the stored reply instead of a second answer. Units of concurrent
+ * messages are committed together (see GroupCommit).
  */
 export class ConversationEngine {
   readonly #db: Kysely<Database>;
@@ -48,6 +50,7 @@ export class ConversationEngine {
   readonly #clock: Clock;
   readonly #versions: SurveyVersions;
   readonly #queue = new KeyedQueue();
+  readonly #writes: GroupCommit;
 
   constructor({ db, catalog, texts, logger, clock }: ConversationEngineOptions) {
     this.#db = db;
@@ -56,6 +59,7 @@ export class ConversationEngine {
     this.#logger = logger;
     this.#clock = clock;
     this.#versions = new SurveyVersions(catalog, logger);
+    this.#writes = new GroupCommit(db, logger);
   }
 
   handle(message: InboundMessage): Promise<InboundResult> {
@@ -77,7 +81,7 @@ export class ConversationEngine {
     }
 
     try {
-      return await this.#db.transaction().execute(async (trx) => {
+      return await this.#writes.run(async (trx) => {
         const store = new ConversationStore(trx);
         const now = this.#clock.now();
         const outcome = await this.#decide(store, message, now);
