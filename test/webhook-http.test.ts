@@ -215,6 +215,53 @@ describe('POST /twilio/messages on a real port', () => {
     expect(response.body).toContain('<Message>');
   });
 
+  it('rejects a declared length over 64 KiB', async () => {
+    const fields = inboundFields('x'.repeat(MAX_WEBHOOK_BODY_BYTES));
+    const response = await rawPost('/twilio/messages', encodeForm(fields), signTwilioRequest(AUTH_TOKEN, WEBHOOK_URL, fields));
+    expect(response.status).toBe(413);
+    expect(response.body).toContain(`Request body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`);
+  });
+
+  it('rejects a chunked body over 64 KiB', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/twilio/messages', headers: { 'Content-Type': FORM, 'Transfer-Encoding': 'chunked' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      for (let chunk = 0; chunk < 20; chunk++) request.write(`Body=${'y'.repeat(8 * 1024)}`);
+      request.end();
+    });
+    expect(status).toBe(413);
+  });
+
+  it('accepts a chunked body under the limit', async () => {
+    const fields = inboundFields('FEEDBACK');
+    const body = encodeForm(fields);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/twilio/messages',
+          headers: { 'Content-Type': FORM, 'Transfer-Encoding': 'chunked', 'X-Twilio-Signature': signTwilioRequest(AUTH_TOKEN, WEBHOOK_URL, fields) },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.write(body.slice(0, 50));
+      request.end(body.slice(50));
+    });
+    expect(status).toBe(200);
+  });
+
   it('rejects the same request signed over an encoded query', async () => {
     const target = "/twilio/messages?name=O'Brien&tag=a+b";
     const fields = inboundFields('FEEDBACK');

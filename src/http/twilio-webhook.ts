@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { parseWebhookForm, type WebhookFields } from '../twilio/webhook-form.ts';
@@ -28,10 +28,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * `c.get('twilioFields')`. The raw body is read once and verified as received.
  */
 export function twilioWebhook({ authToken, publicUrl, logger }: TwilioWebhookOptions): MiddlewareHandler<TwilioWebhookEnv> {
-  const limit = bodyLimit({
-    maxSize: MAX_WEBHOOK_BODY_BYTES,
-    onError: (c) => twimlError(c, 413, `Request body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`),
-  });
+  const tooLarge = (c: Context) => twimlError(c, 413, `Request body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`);
+  const limit = bodyLimit({ maxSize: MAX_WEBHOOK_BODY_BYTES, onError: tooLarge });
 
   return async function verifyTwilioWebhook(c, next) {
     const contentType = c.req.header('content-type') ?? '';
@@ -39,31 +37,40 @@ export function twilioWebhook({ authToken, publicUrl, logger }: TwilioWebhookOpt
       return twimlError(c, 415, `Content-Type ${JSON.stringify(contentType)} is not supported: Twilio webhooks are application/x-www-form-urlencoded.`);
     }
 
-    return limit(c, async () => {
-      let body: string;
-      try {
-        body = utf8.decode(await c.req.arrayBuffer());
-      } catch {
-        c.res = twimlError(c, 400, 'Request body is not valid UTF-8.');
-        return;
-      }
-
-      const fields = parseWebhookForm(body);
-      const url = publicUrl + requestTarget(c);
-      const signature = c.req.header('x-twilio-signature');
-      if (!isValidTwilioSignature({ authToken, url, fields, signature })) {
-        logger.warn(
-          { url, hasSignature: signature !== undefined, messageSid: fields.MessageSid },
-          'rejected webhook with a missing or invalid X-Twilio-Signature; check TWILIO_AUTH_TOKEN and that PUBLIC_URL is the URL Twilio calls',
-        );
-        c.res = twimlError(c, 403, 'Invalid or missing X-Twilio-Signature.');
-        return;
-      }
-
-      c.set('twilioFields', fields);
-      await next();
-    });
+    // With a Content-Length, Node's HTTP parser never delivers more bytes than it
+    // states, so the header alone enforces the limit and the body is read in one piece.
+    // Chunked bodies have no length up front and go through Hono's counting stream.
+    const declaredLength = Number(c.req.header('content-length') ?? Number.NaN);
+    if (declaredLength > MAX_WEBHOOK_BODY_BYTES) return tooLarge(c);
+    if (Number.isInteger(declaredLength)) return verify(c, next);
+    return limit(c, () => verify(c, next).then((response) => {
+      c.res = response;
+    }));
   };
+
+  async function verify(c: Context<TwilioWebhookEnv>, next: Next): Promise<Response> {
+    let body: string;
+    try {
+      body = utf8.decode(await c.req.arrayBuffer());
+    } catch {
+      return twimlError(c, 400, 'Request body is not valid UTF-8.');
+    }
+
+    const fields = parseWebhookForm(body);
+    const url = publicUrl + requestTarget(c);
+    const signature = c.req.header('x-twilio-signature');
+    if (!isValidTwilioSignature({ authToken, url, fields, signature })) {
+      logger.warn(
+        { url, hasSignature: signature !== undefined, messageSid: fields.MessageSid },
+        'rejected webhook with a missing or invalid X-Twilio-Signature; check TWILIO_AUTH_TOKEN and that PUBLIC_URL is the URL Twilio calls',
+      );
+      return twimlError(c, 403, 'Invalid or missing X-Twilio-Signature.');
+    }
+
+    c.set('twilioFields', fields);
+    await next();
+    return c.res;
+  }
 }
 
 /**
