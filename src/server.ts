@@ -39,9 +39,9 @@ export async function startServer(config: Config, { logger, clock = systemClock 
     logger.warn({ dataDir: config.dataDir }, 'SANDBOX MODE: the local credentials are kept in the data folder.');
   }
 
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous });
   const applied = await migrateToLatest(db);
-  logger.info({ database: config.databaseUrl, applied }, 'database ready');
+  logger.info({ database: config.databaseUrl, synchronous: config.sqliteSynchronous, applied }, 'database ready');
 
   const catalog = new SurveyCatalog({ dir: config.surveysDir, logger });
   const { loaded, rejected } = await catalog.load();

@@ -77,6 +77,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('rejects an unknown SQLITE_SYNCHRONOUS', () => {
+    expect(problemsOf({ SQLITE_SYNCHRONOUS: 'off' })).toEqual([
+      'SQLITE_SYNCHRONOUS "off" is invalid: expected FULL (answers survive a power loss) or NORMAL (they survive a process crash).',
+    ]);
+  });
+
+  it('reads SQLITE_SYNCHRONOUS in any case', () => {
+    expect(loadConfig({ SQLITE_SYNCHRONOUS: 'normal' }).sqliteSynchronous).toBe('NORMAL');
+  });
+
   it('rejects a port above 65535', () => {
     expect(problemsOf({ PORT: '70000' })).toEqual(['PORT "70000" is invalid: expected a whole number from 0 to 65535.']);
   });

@@ -10,6 +10,8 @@ export interface Config {
   publicUrl: string;
   /** SQLite file path, or `:memory:`. */
   databaseUrl: string;
+  /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only a process crash. */
+  sqliteSynchronous: 'FULL' | 'NORMAL';
   surveysDir: string;
   /** Interface to listen on. */
   host: string;
@@ -70,6 +72,13 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const sqliteSynchronous = (read('SQLITE_SYNCHRONOUS') ?? 'FULL').toUpperCase();
+  if (sqliteSynchronous !== 'FULL' && sqliteSynchronous !== 'NORMAL') {
+    problems.push(
+      `SQLITE_SYNCHRONOUS ${JSON.stringify(read('SQLITE_SYNCHRONOUS'))} is invalid: expected FULL (answers survive a power loss) or NORMAL (they survive a process crash).`,
+    );
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -79,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     host: read('HOST') ?? '0.0.0.0',
     databaseUrl,
+    sqliteSynchronous: sqliteSynchronous as Config['sqliteSynchronous'],
     surveysDir: path.resolve(read('SURVEYS_DIR') ?? './surveys'),
     dataDir: path.resolve(read('DATA_DIR') ?? './data'),
     logLevel,
