@@ -121,6 +121,19 @@ describe('SurveyCatalog.load', () => {
     ]);
   });
 
+  it('keeps a served keyword when a new file claims it', async () => {
+    await writeSurvey('event.json', survey('event', ['EVENT']));
+    const surveys = createCatalog();
+    await surveys.load();
+
+    await writeSurvey('aa-conference.json', survey('conference', ['EVENT']));
+    const { loaded, rejected } = await surveys.load();
+
+    expect(loaded.map((version) => version.survey.id)).toEqual(['event']);
+    expect(rejected.map((error) => path.basename(error.file))).toEqual(['aa-conference.json']);
+    expect(surveys.findByKeyword('EVENT')?.survey.id).toBe('event');
+  });
+
   it('rejects a file that is not UTF-8', async () => {
     await writeFile(path.join(dir, 'latin1.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
 

@@ -51,7 +51,8 @@ function errorCode(error: unknown): string | undefined {
 /**
  * The surveys in one folder, by file, id and keyword. Valid files are served and invalid
  * ones are reported, so one bad file never stops the others. When two files claim the
- * same survey id or keyword, the file whose name sorts first keeps it.
+ * same survey id or keyword, a file already served keeps it; at start-up, the file
+ * whose name sorts first keeps it.
  *
  * A file that was valid and then becomes invalid or conflicting keeps serving its last
  * valid version to new sessions, and each reload logs the rejection at error level. We
@@ -160,7 +161,11 @@ export class SurveyCatalog {
   }
 
   async #reload(): Promise<CatalogChange> {
-    const fileNames = await this.#listSurveyFiles();
+    // Files already served claim their ids and keywords before new files, so adding a
+    // file can never take a keyword away from a survey that respondents are using.
+    const fileNames = (await this.#listSurveyFiles()).sort(
+      (a, b) => Number(this.#isServed(b)) - Number(this.#isServed(a)),
+    );
     const rejected: SurveyError[] = [];
     const next = new Map<string, SurveyVersion>();
     const fileById = new Map<string, string>();
@@ -192,6 +197,10 @@ export class SurveyCatalog {
     const change = this.#replaceServed(next, rejected);
     this.#notify(change);
     return change;
+  }
+
+  #isServed(fileName: string): boolean {
+    return this.#byFile.has(path.join(this.#dir, fileName));
   }
 
   /** Logs a rejected file and returns the version to keep serving for it, if any. */
