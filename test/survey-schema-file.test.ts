@@ -6,7 +6,8 @@ import { buildSurveyJsonSchema } from '../src/surveys/survey-schema.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const surveysDir = path.join(root, 'surveys');
-const surveyFiles = readdirSync(surveysDir).filter((name) => name.endsWith('.json'));
+// Only the shipped examples are checked, so a survey a user adds to the folder cannot fail `npm test`.
+const surveyFiles = ['customer-nps.json', 'event-feedback.json', 'phq-2.json'];
 
 // The GSM 03.38 basic character set, the characters an SMS can carry without falling back to UCS-2.
 const GSM_7_BASIC = new Set(
@@ -36,9 +37,9 @@ describe('schema/survey.schema.json', () => {
   });
 });
 
-describe('surveys folder', () => {
+describe('example surveys', () => {
   it('contains the example surveys', () => {
-    expect(surveyFiles).toEqual(expect.arrayContaining(['customer-nps.json', 'event-feedback.json', 'phq-2.json']));
+    expect(readdirSync(surveysDir)).toEqual(expect.arrayContaining(surveyFiles));
   });
 
   it.each(surveyFiles)('%s loads without error', (fileName) => {
