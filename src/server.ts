@@ -3,6 +3,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
+import { ParleyError } from './errors.ts';
 import { resolveTwilioCredentials } from './config/twilio-credentials.ts';
 import { ConversationEngine } from './engine/conversation-engine.ts';
 import { createEngineTexts } from './engine/engine-texts.ts';
@@ -58,11 +59,21 @@ export async function startServer(config: Config, { logger, clock = systemClock 
     logger,
     clock,
   });
-  const app = createApp({ engine, authToken: credentials.authToken, publicUrl: config.publicUrl, logger });
-
-  const server = await listen(app.fetch, config);
+  // The app needs the public URL, which by default contains the port the server bound,
+  // so requests reach it through a handler set right after listening.
+  let handle: AppFetch = () => new Response(null, { status: 503 });
+  let server: ServerType;
+  try {
+    server = await listen((request, env) => handle(request, env), config);
+  } catch (error) {
+    catalog.close();
+    await db.destroy();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, host: config.host, webhook: `${config.publicUrl}/twilio/messages` }, 'Parley is listening');
+  const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+  handle = createApp({ engine, authToken: credentials.authToken, publicUrl, logger }).fetch;
+  logger.info({ port, host: config.host, webhook: `${publicUrl}/twilio/messages` }, 'Parley is listening');
 
   const sweep = setInterval(() => {
     engine.expireSessions().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed; will retry'));
@@ -85,9 +96,26 @@ export async function startServer(config: Config, { logger, clock = systemClock 
   return { port, db, catalog, close };
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], config: Config): Promise<ServerType> {
+type AppFetch = Parameters<typeof serve>[0]['fetch'];
+
+function listen(fetch: AppFetch, config: Config): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
   });
+}
+
+function listenError(error: NodeJS.ErrnoException, { host, port }: Config): Error {
+  const address = `${host}:${port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ParleyError('LISTEN_FAILED', `Port ${port} is already in use (${address}). Stop the other process, or set PORT to a free port.`, { cause: error });
+    case 'EACCES':
+      return new ParleyError('LISTEN_FAILED', `Permission denied to listen on ${address}. Use a port above 1023, or set PORT.`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EADDRNOTAVAIL':
+      return new ParleyError('LISTEN_FAILED', `Cannot listen on HOST ${JSON.stringify(host)}: no such local address. Set HOST to 0.0.0.0, 127.0.0.1 or an address of this machine.`, { cause: error });
+    default:
+      return error;
+  }
 }

@@ -26,7 +26,6 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     DATABASE_URL: path.join(dataDir, 'parley.db'),
     SURVEYS_DIR: REPO_SURVEYS_DIR,
-    PUBLIC_URL: 'http://localhost:3999',
     TWILIO_ACCOUNT_SID: '',
     TWILIO_AUTH_TOKEN: '',
   };
@@ -77,6 +76,20 @@ describe('parley chat', () => {
     expect(result.stderr).toBe(`parley: Could not reach Parley at http://127.0.0.1:${port} (ECONNREFUSED). Start it with \`npm start\`, or pass --url.\n`);
   }, 30_000);
 
+  it('signs for the --url port without PUBLIC_URL', async () => {
+    const result = await runParley(['chat', '--from', '+15555550124', '--url', `http://127.0.0.1:${server.port}`], {
+      env,
+      input: 'hello\n',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^parley> To take a survey, text /);
+  }, 30_000);
+
+  it('skips empty lines', async () => {
+    const result = await runParley(['chat', '--from', '+15555550125', '--url', `http://127.0.0.1:${server.port}`], { env, input: '\n  \nhello\n' });
+    expect(result.stdout.match(/^parley> /gm)).toHaveLength(1);
+  }, 30_000);
+
   it('explains a signature mismatch', async () => {
     const url = `http://127.0.0.1:${server.port}`;
     const result = await runParley(['chat', '--from', '+15555550123', '--url', url], {
@@ -84,7 +97,9 @@ describe('parley chat', () => {
       input: 'hi\n',
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('parley: The server rejected the signature.');
+    expect(result.stderr).toBe(
+      'parley: The server rejected the signature (signed for http://localhost:4000/twilio/messages). Run chat with the same TWILIO_AUTH_TOKEN, PUBLIC_URL, PORT and DATA_DIR as the server.\n',
+    );
   }, 30_000);
 });
 
@@ -97,6 +112,16 @@ describe('parley serve shutdown', () => {
 });
 
 describe('parley serve configuration', () => {
+  it('explains a port already in use', async () => {
+    const result = await runParley(['serve'], {
+      env: { ...env, PORT: String(server.port), HOST: '127.0.0.1', DATABASE_URL: path.join(dataDir, 'busy.db') },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `parley: Port ${server.port} is already in use (127.0.0.1:${server.port}). Stop the other process, or set PORT to a free port.\n`,
+    );
+  }, 30_000);
+
   it('lists every invalid variable and exits', async () => {
     const result = await runParley(['serve'], { env: { ...env, PORT: 'eighty', LOG_LEVEL: 'loud' } });
     expect(result.code).toBe(1);

@@ -4,6 +4,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { ConfigError } from '../src/errors.ts';
 
 const SID = 'AC0123456789abcdef0123456789abcdef';
+const TOKEN = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -19,7 +20,7 @@ describe('loadConfig', () => {
   it('applies defaults in sandbox mode', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.publicUrl).toBeUndefined();
     expect(config.databaseUrl).toBe('./data/parley.db');
     expect(config.surveysDir).toBe(path.resolve('surveys'));
     expect(config.logLevel).toBe('info');
@@ -29,7 +30,7 @@ describe('loadConfig', () => {
   it('reads production settings', () => {
     const config = loadConfig({
       TWILIO_ACCOUNT_SID: SID,
-      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_AUTH_TOKEN: TOKEN,
       PUBLIC_URL: 'https://surveys.example.org/',
       PORT: '8080',
       DATABASE_URL: ':memory:',
@@ -54,14 +55,20 @@ describe('loadConfig', () => {
   });
 
   it('requires PUBLIC_URL with an auth token', () => {
-    expect(problemsOf({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'token' })).toEqual([
+    expect(problemsOf({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN })).toEqual([
       'PUBLIC_URL is missing: with TWILIO_AUTH_TOKEN set, Parley verifies signatures against the URL Twilio calls, so set PUBLIC_URL to it (for example https://surveys.example.org).',
     ]);
   });
 
   it('requires the account SID with an auth token', () => {
-    expect(problemsOf({ TWILIO_AUTH_TOKEN: 'token', PUBLIC_URL: 'https://a.example' })).toEqual([
+    expect(problemsOf({ TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_URL: 'https://a.example' })).toEqual([
       'TWILIO_ACCOUNT_SID is missing: set it together with TWILIO_AUTH_TOKEN, or unset both for sandbox mode.',
+    ]);
+  });
+
+  it('rejects a malformed auth token without echoing it', () => {
+    expect(problemsOf({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'secret-x', PUBLIC_URL: 'https://a.example' })).toEqual([
+      'TWILIO_AUTH_TOKEN is invalid: expected the 32-character Auth Token from the Twilio Console, got 8 characters.',
     ]);
   });
 

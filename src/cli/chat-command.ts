@@ -31,7 +31,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
   const serverUrl = (options.url ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
   const phone = new TwilioPhone({
     serverUrl,
-    publicUrl: config.publicUrl,
+    publicUrl: config.publicUrl ?? defaultPublicUrl(serverUrl),
     accountSid: credentials.accountSid,
     authToken: credentials.authToken,
     from: options.from,
@@ -50,6 +50,11 @@ export async function runChat(options: ChatOptions): Promise<void> {
   };
   prompt();
   for await (const line of lines) {
+    // A phone cannot send an empty SMS, so an empty line only shows the prompt again.
+    if (line.trim() === '') {
+      prompt();
+      continue;
+    }
     const replies = await phone.send(line);
     if (replies.length === 0) console.log('(no reply)');
     for (const reply of replies) {
@@ -57,4 +62,19 @@ export async function runChat(options: ChatOptions): Promise<void> {
     }
     prompt();
   }
+}
+
+/**
+ * Without PUBLIC_URL the server verifies signatures against http://localhost:$PORT, so
+ * the phone signs for the port it sends to, which also covers `--url` with another port.
+ */
+function defaultPublicUrl(serverUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    throw new ParleyError('INVALID_OPTION', `--url ${JSON.stringify(serverUrl)} is not a URL; write it like http://127.0.0.1:3000.`);
+  }
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `http://localhost:${port}`;
 }

@@ -52,7 +52,7 @@ export class TwilioPhone {
     if (response.status === 403) {
       throw new ParleyError(
         'SIGNATURE_REJECTED',
-        `The server rejected the signature. Run chat with the same TWILIO_AUTH_TOKEN, PUBLIC_URL and DATA_DIR as the server (signed for ${publicUrl}/twilio/messages).`,
+        `The server rejected the signature (signed for ${publicUrl}/twilio/messages). Run chat with the same TWILIO_AUTH_TOKEN, PUBLIC_URL, PORT and DATA_DIR as the server.`,
       );
     }
     if (!response.ok) {

@@ -6,8 +6,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   port: number;
-  /** Base URL that Twilio calls, without a trailing slash; webhook signatures are computed over it. */
-  publicUrl: string;
+  /**
+   * Base URL that Twilio calls, without a trailing slash; webhook signatures are
+   * computed over it. Undefined means http://localhost and the port the server bound.
+   */
+  publicUrl: string | undefined;
   /** SQLite file path, or `:memory:`. */
   databaseUrl: string;
   /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only a process crash. */
@@ -43,7 +46,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
 
   const port = parsePort(read('PORT'), problems);
-  const publicUrl = parsePublicUrl(read('PUBLIC_URL'), port, problems);
+  const publicUrl = parsePublicUrl(read('PUBLIC_URL'), problems);
   const logLevel = parseLogLevel(read('LOG_LEVEL'), problems);
 
   const twilioAccountSid = read('TWILIO_ACCOUNT_SID');
@@ -53,6 +56,11 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const twilioAuthToken = read('TWILIO_AUTH_TOKEN');
+  if (twilioAuthToken !== undefined && !/^[0-9A-Za-z]{32}$/.test(twilioAuthToken)) {
+    problems.push(
+      `TWILIO_AUTH_TOKEN is invalid: expected the 32-character Auth Token from the Twilio Console, got ${twilioAuthToken.length} characters.`,
+    );
+  }
   if (twilioAuthToken !== undefined && twilioAccountSid === undefined) {
     problems.push('TWILIO_ACCOUNT_SID is missing: set it together with TWILIO_AUTH_TOKEN, or unset both for sandbox mode.');
   }
@@ -109,8 +117,8 @@ function parsePort(value: string | undefined, problems: string[]): number {
   return port;
 }
 
-function parsePublicUrl(value: string | undefined, port: number, problems: string[]): string {
-  if (value === undefined) return `http://localhost:${port}`;
+function parsePublicUrl(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
 
   let url: URL;
   try {
