@@ -1,3 +1,5 @@
+import { trimEdges } from './trim-edges.ts';
+
 /**
  * Compliance keywords, read before any answer. A message is a keyword only when the
  * whole message is one, after normalising: "Stop." and "ｓｔｏｐ" opt out, while
@@ -26,7 +28,7 @@ const KIND_BY_KEYWORD = new Map<string, KeywordKind>([
 
 // Punctuation, symbols (emoji included), separators, controls and format characters
 // such as the zero-width joiner and variation selectors.
-const EDGE_NOISE = /^[\p{P}\p{S}\p{Z}\p{C}\s]+|[\p{P}\p{S}\p{Z}\p{C}\s]+$/gu;
+const EDGE_NOISE = /[\p{P}\p{S}\p{Z}\p{C}\s]/u;
 const WORD_SEPARATORS = /[\s\p{Z}\-_]+/u;
 
 /**
@@ -35,7 +37,7 @@ const WORD_SEPARATORS = /[\s\p{Z}\-_]+/u;
  * match STOPALL and OPTOUT. Messages of more than two words never match.
  */
 export function normalizeKeyword(body: string): string {
-  const words = body.normalize('NFKC').replace(EDGE_NOISE, '').toUpperCase().split(WORD_SEPARATORS);
+  const words = trimEdges(body.normalize('NFKC'), EDGE_NOISE).toUpperCase().split(WORD_SEPARATORS);
   return words.length <= 2 ? words.join('') : '';
 }
 
@@ -47,5 +49,5 @@ export function classifyKeyword(body: string): KeywordKind | undefined {
 /** Returns the message's first word, normalised like a keyword, for matching survey start keywords. */
 export function firstWord(body: string): string {
   const [first = ''] = body.normalize('NFKC').trim().split(/[\s\p{Z}]+/u);
-  return first.replace(EDGE_NOISE, '').toUpperCase();
+  return trimEdges(first, EDGE_NOISE).toUpperCase();
 }

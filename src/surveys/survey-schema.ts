@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeForMatching } from '../engine/answers/normalize.ts';
 import { RESERVED_KEYWORDS } from '../engine/keywords.ts';
+import { trimEdges } from '../engine/trim-edges.ts';
 import {
   closestMatch,
   quoteList,
@@ -30,9 +31,13 @@ export function parseDuration(text: string): number | undefined {
 }
 
 // Cross-field checks run even when a field inside already failed, so a file's problems
-// are all reported at once. Their input may then hold raw, unvalidated JSON values.
+// are all reported at once. Their input may then hold raw, unvalidated JSON values,
+// but never the wrong container: an object check gets an object, a list check an array.
 const EVEN_WITH_FIELD_ERRORS = {
-  when: (payload: z.core.ParsePayload) => typeof payload.value === 'object' && payload.value !== null,
+  when: (payload: z.core.ParsePayload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+};
+const EVEN_WITH_ITEM_ERRORS = {
+  when: (payload: z.core.ParsePayload) => Array.isArray(payload.value),
 };
 
 /** Creates a strict object whose own errors (unknown property, not an object) name the object. */
@@ -58,12 +63,12 @@ function nonEmptyText(noun: string) {
 }
 
 function toSlug(text: string): string {
-  return text
+  const slug = text
     .normalize('NFD')
     .replace(/\p{Mn}/gu, '')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/[^a-z0-9]+/g, '-');
+  return trimEdges(slug, /-/);
 }
 
 const surveyIdSchema = z
@@ -80,7 +85,7 @@ const questionIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]+$/, {
     error: (issue) => {
-      const example = String(issue.input).replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'score';
+      const example = trimEdges(String(issue.input).replace(/[^A-Za-z0-9_-]+/g, '_'), /_/) || 'score';
       return `invalid question id ${quoteValue(issue.input)}. Use only letters, digits, "_" and "-", for example "${example}".`;
     },
   })
@@ -131,7 +136,7 @@ const keywordsSchema = z
         message: `keyword ${quoteValue(keyword)} is already listed at $.keywords[${firstIndex}] (keywords ignore case). Remove one of them.`,
       });
     });
-  }, EVEN_WITH_FIELD_ERRORS)
+  }, EVEN_WITH_ITEM_ERRORS)
   .describe('Words that start this survey when texted on their own, matched ignoring case. Each is one word of letters A-Z and digits, and not a reserved word such as STOP or HELP.')
   .transform((keywords) => keywords.map((keyword) => keyword.toUpperCase()));
 
@@ -216,7 +221,7 @@ const choicesSchema = z
     error: (issue) =>
       `expected at most ${MAX_CHOICES} choices, got ${arrayLength(issue.input)}. Remove ${arrayLength(issue.input) - MAX_CHOICES}, because a reply picks a choice by a single digit.`,
   })
-  .superRefine(checkChoicesAreDistinct, EVEN_WITH_FIELD_ERRORS)
+  .superRefine(checkChoicesAreDistinct, EVEN_WITH_ITEM_ERRORS)
   .describe('2 to 9 options, sent numbered from 1 below the question text. A reply picks one by its number or its text, ignoring case, accents and punctuation.');
 
 const choiceQuestionSchema = strictObject('a choice question', questionShape('choice', { choices: choicesSchema })).describe(
@@ -300,7 +305,7 @@ const questionsSchema = z
         message: `question id ${quoteValue(id)} is already used by $.questions[${firstIndex}]. Give each question its own id.`,
       });
     });
-  }, EVEN_WITH_FIELD_ERRORS)
+  }, EVEN_WITH_ITEM_ERRORS)
   .describe('The questions, asked in this order.');
 
 const surveyObjectSchema = strictObject('a survey', {

@@ -1,3 +1,5 @@
+import { trimEdges } from '../trim-edges.ts';
+
 const APOSTROPHE_VARIANTS = /[\u2018\u2019\u201A\u201B\u2032\u00B4\u0060]/g;
 const QUOTE_VARIANTS = /[\u201C\u201D\u201E\u201F\u2033]/g;
 const DASH_VARIANTS = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]/g;
@@ -5,7 +7,7 @@ const DECIMAL_DIGIT = /\p{Nd}/gu;
 const NONSPACING_MARKS = /\p{Mn}/gu;
 // Zero-width spaces, joiners, bidi marks and a stray BOM are invisible in a reply.
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
-const SURROUNDING_NON_ALPHANUMERIC = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+const NON_ALPHANUMERIC = /[^\p{L}\p{N}]/u;
 
 /**
  * Replaces every decimal digit of any script (Arabic-Indic "٣", Devanagari "३", ...)
@@ -52,5 +54,5 @@ export function normalizeForMatching(text: string): string {
     .replace(NONSPACING_MARKS, '')
     .replace(FORMAT_CHARACTERS, '');
 
-  return unaccented.replace(/\s+/gu, ' ').replace(SURROUNDING_NON_ALPHANUMERIC, '');
+  return trimEdges(unaccented.replace(/\s+/gu, ' '), NON_ALPHANUMERIC);
 }
