@@ -138,6 +138,14 @@ describe('POST /twilio/messages', () => {
     expect(await countMessages()).toBe(0);
   });
 
+  it('keeps "--" out of the error comment', async () => {
+    const response = await harness.postSigned(inboundFields('hi', { MessageSid: 'SM--x-' }));
+    expect(response.status).toBe(400);
+    const comment = /<!--(.*)-->/s.exec(response.body)![1]!;
+    expect(comment).not.toContain('--');
+    expect(comment).toContain('MessageSid "SM- -x-" is not a Twilio SID');
+  });
+
   it('rejects an absurd NumMedia', async () => {
     const response = await harness.postSigned(inboundFields('hi', { NumMedia: '99999' }));
     expect(response.status).toBe(400);

@@ -11,7 +11,12 @@ const XML_ILLEGAL = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{
 export function messagingResponse(text: string | null): string {
   const response = new twilio.twiml.MessagingResponse();
   if (text !== null && text !== '') {
-    response.message(text.replace(XML_ILLEGAL, ''));
+    response.message(toXmlText(text));
   }
   return response.toString();
+}
+
+/** Drops the characters XML 1.0 cannot carry, lone surrogates included, even escaped. */
+export function toXmlText(text: string): string {
+  return text.replace(XML_ILLEGAL, '');
 }
