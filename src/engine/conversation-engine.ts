@@ -110,6 +110,7 @@ export class ConversationEngine {
       });
     } catch (error) {
       if (!(error instanceof AlreadyClaimed)) throw error;
+      this.#logger.info({ messageSid: message.messageSid }, 'MessageSid claimed by a concurrent delivery: replaying its reply');
       const winner = await new ConversationStore(this.#db).findMessageReply(message.messageSid);
       return { reply: winner?.reply ?? null, duplicate: true };
     }

@@ -1,4 +1,4 @@
-import twilio from 'twilio';
+import MessagingResponse from 'twilio/lib/twiml/MessagingResponse.js';
 
 // Characters XML 1.0 forbids even when escaped; the TwiML builder throws on them.
 const XML_ILLEGAL = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -9,7 +9,7 @@ const XML_ILLEGAL = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{
  * The builder escapes `&`, `<` and `>`; characters XML cannot carry, lone surrogates included, are dropped.
  */
 export function messagingResponse(text: string | null): string {
-  const response = new twilio.twiml.MessagingResponse();
+  const response = new MessagingResponse();
   if (text !== null && text !== '') {
     response.message(toXmlText(text));
   }

@@ -1,6 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 
+const START_TIMEOUT_MS = 20_000;
+
 export const PARLEY_BIN = path.resolve(import.meta.dirname, '../../bin/parley.js');
 
 export interface ServerProcess {
@@ -30,6 +32,7 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
         if (entry.msg === 'Parley is listening') {
+          clearTimeout(timer);
           resolve({
             child,
             port: entry.port as number,
@@ -44,6 +47,11 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
+    // A server that never logs "listening" is killed, so no test leaves one behind.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not log "Parley is listening" within ${START_TIMEOUT_MS} ms: ${stderr}`));
+    }, START_TIMEOUT_MS).unref();
   });
 }
 
