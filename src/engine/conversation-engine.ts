@@ -141,7 +141,7 @@ export class ConversationEngine {
       return { handledAs: 'help', reply: joinParagraphs(this.#texts.help, pending?.prompt), sessionId: pending?.sessionId };
     }
     if (suppressed) {
-      // An opted-out respondent gets nothing but the replies to HELP and START.
+      // An opted-out respondent gets replies only to the opt-out, opt-in and help keywords above.
       return { handledAs: 'suppressed', reply: null };
     }
 
