@@ -110,7 +110,7 @@ describe('parseSurveyFile', () => {
     });
 
     expect(problemsOf(source)).toEqual([
-      '$.questions[0] (line 9, column 5): missing required property "choices". Add it.',
+      '$.questions[0] (line 9, column 5): missing required property "choices" (the list of 2 to 9 options, such as ["Yes", "No", "Not sure"]). Add it.',
       '$.questions[0].choises (line 13, column 7): unknown property "choises". Did you mean "choices"? The properties allowed in a choice question are "id", "type", "text", "choices", "maxRetries".',
     ]);
   });
@@ -125,7 +125,7 @@ describe('parseSurveyFile', () => {
     const { title: _title, ...withoutTitle } = validSurvey;
 
     expect(problemsOf(JSON.stringify(withoutTitle, null, 2))).toEqual([
-      '$ (line 1, column 1): missing required property "title". Add it.',
+      '$ (line 1, column 1): missing required property "title" (the survey\'s name, for the people who run it). Add it.',
     ]);
   });
 

@@ -95,6 +95,17 @@ const TYPE_FIXES: Record<string, string> = {
   object: 'Write an object in curly braces: { ... }.',
 };
 
+/** What each required property holds, so that "missing" errors tell the author what to write. */
+const REQUIRED_PROPERTY_HINTS: Record<string, string> = {
+  id: 'a unique id such as "customer-nps" or, in a question, "score"',
+  title: 'the survey\'s name, for the people who run it',
+  keywords: 'the words that start the survey, such as ["FEEDBACK"]',
+  questions: 'the list of questions, asked in order',
+  end: 'the message sent after the last question',
+  text: 'the question as it is sent by SMS',
+  choices: 'the list of 2 to 9 options, such as ["Yes", "No", "Not sure"]',
+};
+
 /**
  * Messages for the issues that the survey schema leaves to a general wording: a missing
  * property and a value of the wrong JSON type. Pass it as `error` to `safeParse`. Returns
@@ -104,8 +115,9 @@ export const fallbackIssueMessage: z.core.$ZodErrorMap = (issue) => {
   if (issue.code !== 'invalid_type') return undefined;
 
   if (issue.input === undefined) {
-    const property = issue.path?.at(-1);
-    return `missing required property ${JSON.stringify(String(property))}. Add it.`;
+    const property = String(issue.path?.at(-1));
+    const hint = REQUIRED_PROPERTY_HINTS[property];
+    return `missing required property ${JSON.stringify(property)}${hint === undefined ? '' : ` (${hint})`}. Add it.`;
   }
 
   const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
