@@ -40,3 +40,29 @@ export function maskPhone(phone: string): string {
   if (phone.length <= 8) return '•'.repeat(phone.length);
   return `${phone.slice(0, 4)}•••${phone.slice(-4)}`;
 }
+
+/**
+ * Logs a recurring warning at most once per interval per key, with the number of
+ * occurrences since the last line, so a flood of bad requests cannot flood the log.
+ */
+export class WarningThrottle {
+  readonly #logger: Logger;
+  readonly #intervalMs: number;
+  readonly #lastLogged = new Map<string, { at: number; suppressed: number }>();
+
+  constructor(logger: Logger, { intervalMs = 60_000 }: { intervalMs?: number } = {}) {
+    this.#logger = logger;
+    this.#intervalMs = intervalMs;
+  }
+
+  warn(key: string, fields: Record<string, unknown>, message: string): void {
+    const now = Date.now();
+    const last = this.#lastLogged.get(key);
+    if (last !== undefined && now - last.at < this.#intervalMs) {
+      last.suppressed++;
+      return;
+    }
+    this.#lastLogged.set(key, { at: now, suppressed: 0 });
+    this.#logger.warn({ ...fields, ...(last?.suppressed ? { repeatedSinceLastLog: last.suppressed } : {}) }, message);
+  }
+}

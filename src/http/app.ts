@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { InboundMessage, InboundResult } from '../engine/inbound-message.ts';
+import { WarningThrottle } from '../log.ts';
 import { InvalidWebhookError, toInboundMessage } from '../twilio/inbound-webhook.ts';
 import { twilioWebhook, type TwilioWebhookEnv } from './twilio-webhook.ts';
 import { twimlError, twimlReply } from './twiml-reply.ts';
@@ -23,6 +24,7 @@ export interface AppDeps {
  */
 export function createApp({ engine, authToken, publicUrl, logger }: AppDeps): Hono<TwilioWebhookEnv> {
   const app = new Hono<TwilioWebhookEnv>();
+  const warnings = new WarningThrottle(logger);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
@@ -32,7 +34,7 @@ export function createApp({ engine, authToken, publicUrl, logger }: AppDeps): Ho
       message = toInboundMessage(c.get('twilioFields'));
     } catch (error) {
       if (!(error instanceof InvalidWebhookError)) throw error;
-      logger.warn({ error: error.message }, 'rejected a signed webhook with invalid fields');
+      warnings.warn('400-fields', { status: 400, error: error.message }, 'rejected a signed webhook with invalid fields');
       return twimlError(c, 400, error.message);
     }
 

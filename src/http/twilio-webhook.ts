@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { parseWebhookForm, type WebhookFields } from '../twilio/webhook-form.ts';
+import { firstValue, parseWebhookForm, type WebhookFields } from '../twilio/webhook-form.ts';
 import { isValidTwilioSignature } from '../twilio/webhook-signature.ts';
+import { WarningThrottle } from '../log.ts';
 import { twimlError } from './twiml-reply.ts';
 
 /** Twilio's webhook bodies are a few kilobytes; anything this large is not from Twilio. */
@@ -28,12 +29,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * `c.get('twilioFields')`. The raw body is read once and verified as received.
  */
 export function twilioWebhook({ authToken, publicUrl, logger }: TwilioWebhookOptions): MiddlewareHandler<TwilioWebhookEnv> {
-  const tooLarge = (c: Context) => twimlError(c, 413, `Request body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`);
+  const warnings = new WarningThrottle(logger);
+  const tooLarge = (c: Context) => {
+    warnings.warn('413', { status: 413 }, `rejected a webhook body larger than ${MAX_WEBHOOK_BODY_BYTES} bytes`);
+    return twimlError(c, 413, `Request body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes.`);
+  };
   const limit = bodyLimit({ maxSize: MAX_WEBHOOK_BODY_BYTES, onError: tooLarge });
 
   return async function verifyTwilioWebhook(c, next) {
     const contentType = c.req.header('content-type') ?? '';
     if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+      warnings.warn('415', { status: 415, contentType: contentType.slice(0, 100) }, 'rejected a webhook that is not form-encoded');
       return twimlError(c, 415, `Content-Type ${JSON.stringify(contentType)} is not supported: Twilio webhooks are application/x-www-form-urlencoded.`);
     }
 
@@ -53,6 +59,7 @@ export function twilioWebhook({ authToken, publicUrl, logger }: TwilioWebhookOpt
     try {
       body = utf8.decode(await c.req.arrayBuffer());
     } catch {
+      warnings.warn('400-utf8', { status: 400 }, 'rejected a webhook body that is not valid UTF-8');
       return twimlError(c, 400, 'Request body is not valid UTF-8.');
     }
 
@@ -60,8 +67,9 @@ export function twilioWebhook({ authToken, publicUrl, logger }: TwilioWebhookOpt
     const url = publicUrl + requestTarget(c);
     const signature = c.req.header('x-twilio-signature');
     if (!isValidTwilioSignature({ authToken, url, fields, signature })) {
-      logger.warn(
-        { url, hasSignature: signature !== undefined, messageSid: fields.MessageSid },
+      warnings.warn(
+        '403',
+        { status: 403, url, hasSignature: signature !== undefined, messageSid: firstValue(fields, 'MessageSid')?.slice(0, 64) },
         'rejected webhook with a missing or invalid X-Twilio-Signature; check TWILIO_AUTH_TOKEN and that PUBLIC_URL is the URL Twilio calls',
       );
       return twimlError(c, 403, 'Invalid or missing X-Twilio-Signature.');
