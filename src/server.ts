@@ -9,6 +9,7 @@ import { ConversationEngine } from './engine/conversation-engine.ts';
 import { createEngineTexts } from './engine/engine-texts.ts';
 import { type Clock, systemClock } from './engine/inbound-message.ts';
 import { createApp } from './http/app.ts';
+import { ConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import type { Database } from './storage/tables.ts';
@@ -44,7 +45,8 @@ export async function startServer(config: Config, { logger, clock = systemClock 
   const applied = await migrateToLatest(db);
   logger.info({ database: config.databaseUrl, synchronous: config.sqliteSynchronous, applied }, 'database ready');
 
-  const catalog = new SurveyCatalog({ dir: config.surveysDir, logger });
+  const usedSurveyIds = await new ConversationStore(db).listUsedSurveyIds();
+  const catalog = new SurveyCatalog({ dir: config.surveysDir, logger, usedSurveyIds });
   const { loaded, rejected } = await catalog.load();
   logger.info(
     { surveysDir: config.surveysDir, surveys: loaded.map((version) => version.survey.id), rejected: rejected.length },

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConversationEngine } from '../src/engine/conversation-engine.ts';
 import { createEngineTexts } from '../src/engine/engine-texts.ts';
 import type { InboundMessage } from '../src/engine/inbound-message.ts';
+import { ConversationStore } from '../src/storage/conversation-store.ts';
 import { openDatabase } from '../src/storage/database.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';
 import type { Database } from '../src/storage/tables.ts';
@@ -105,6 +106,15 @@ describe('ConversationEngine', () => {
     expect((await engine.handle(message('1'))).reply).toBe('Why?');
     const fresh = { ...message('PULSE'), from: '+15555550199' };
     expect((await engine.handle(fresh)).reply).toBe('New?');
+  });
+
+  it('lists used survey ids by first use', async () => {
+    writeSurvey(path.join(dir, 'surveys'), 'other.json', { ...SURVEY, id: 'other', keywords: ['OTHER'] });
+    await catalog.load();
+    await engine.handle({ ...message('OTHER'), from: '+15555550198' });
+    clock.advance(1000);
+    await engine.handle(message('PULSE'));
+    expect(await new ConversationStore(db).listUsedSurveyIds()).toEqual(['other', 'pulse']);
   });
 
   it('survives a survey file removed mid-session', async () => {

@@ -134,6 +134,18 @@ describe('SurveyCatalog.load', () => {
     expect(surveys.findByKeyword('EVENT')?.survey.id).toBe('event');
   });
 
+  it('keeps a used survey\'s keyword after a restart', async () => {
+    await writeSurvey('a-store.json', survey('store', ['FEEDBACK']));
+    await writeSurvey('customer.json', survey('customer-nps', ['FEEDBACK']));
+
+    const surveys = new SurveyCatalog({ dir, logger: silentLogger, usedSurveyIds: ['customer-nps'] });
+    const { loaded, rejected } = await surveys.load();
+
+    expect(loaded.map((version) => version.survey.id)).toEqual(['customer-nps']);
+    expect(rejected.map((error) => path.basename(error.file))).toEqual(['a-store.json']);
+    surveys.close();
+  });
+
   it('rejects a file that is not UTF-8', async () => {
     await writeFile(path.join(dir, 'latin1.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
 

@@ -112,6 +112,18 @@ export class ConversationStore {
     return this.#db.selectFrom('survey_versions').selectAll().where('hash', '=', hash).executeTakeFirst();
   }
 
+  /** Returns the ids of the surveys that sessions have used, by first use, oldest first. */
+  async listUsedSurveyIds(): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('survey_versions')
+      .select('survey_id')
+      .groupBy('survey_id')
+      .orderBy((eb) => eb.fn.min('first_used_at'))
+      .orderBy('survey_id')
+      .execute();
+    return rows.map((row) => row.survey_id);
+  }
+
   /** Marks every active session whose expiry time has passed as expired; returns how many. */
   async expireSessions(now: string): Promise<number> {
     const result = await this.#db

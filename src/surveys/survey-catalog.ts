@@ -11,6 +11,11 @@ export interface SurveyCatalogOptions {
   logger: Logger;
   /** Quiet time after the last file event before the folder is read again, in milliseconds. */
   debounceMs?: number;
+  /**
+   * Ids of surveys that sessions have used, oldest first. They keep a contested id or
+   * keyword over a file that was never used, so a restart does not change the winner.
+   */
+  usedSurveyIds?: string[];
 }
 
 export interface CatalogLoadResult {
@@ -51,8 +56,8 @@ function errorCode(error: unknown): string | undefined {
 /**
  * The surveys in one folder, by file, id and keyword. Valid files are served and invalid
  * ones are reported, so one bad file never stops the others. When two files claim the
- * same survey id or keyword, a file already served keeps it; at start-up, the file
- * whose name sorts first keeps it.
+ * same survey id or keyword, a file already served keeps it, then a survey that
+ * sessions have used, then the file whose name sorts first.
  *
  * A file that was valid and then becomes invalid or conflicting keeps serving its last
  * valid version to new sessions, and each reload logs the rejection at error level. We
@@ -63,6 +68,7 @@ export class SurveyCatalog {
   readonly #dir: string;
   readonly #logger: Logger;
   readonly #debounceMs: number;
+  readonly #usedSurveyIds: string[];
   readonly #listeners = new Set<CatalogChangeListener>();
 
   #byFile = new Map<string, SurveyVersion>();
@@ -74,7 +80,8 @@ export class SurveyCatalog {
   #debounceTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor({ dir, logger, debounceMs = 100 }: SurveyCatalogOptions) {
+  constructor({ dir, logger, debounceMs = 100, usedSurveyIds = [] }: SurveyCatalogOptions) {
+    this.#usedSurveyIds = usedSurveyIds;
     this.#dir = dir;
     this.#logger = logger;
     this.#debounceMs = debounceMs;
@@ -161,21 +168,29 @@ export class SurveyCatalog {
   }
 
   async #reload(): Promise<CatalogChange> {
-    // Files already served claim their ids and keywords before new files, so adding a
-    // file can never take a keyword away from a survey that respondents are using.
-    const fileNames = (await this.#listSurveyFiles()).sort(
-      (a, b) => Number(this.#isServed(b)) - Number(this.#isServed(a)),
-    );
+    const reads: Array<{ file: string; read: SurveyVersion | SurveyError }> = [];
+    for (const fileName of await this.#listSurveyFiles()) {
+      const file = path.join(this.#dir, fileName);
+      const read = await this.#readSurveyFile(file);
+      if (read !== 'missing') reads.push({ file, read });
+    }
+
+    // Claim order decides who keeps a contested id or keyword: files already served,
+    // then surveys that sessions have used (oldest first), then file-name order. So
+    // adding a file never takes a keyword from a survey in use, even after a restart.
+    const rank = ({ file, read }: { file: string; read: SurveyVersion | SurveyError }): number => {
+      if (this.#byFile.has(file)) return -1;
+      const used = read instanceof SurveyError ? -1 : this.#usedSurveyIds.indexOf(read.survey.id);
+      return used === -1 ? this.#usedSurveyIds.length : used;
+    };
+    reads.sort((a, b) => rank(a) - rank(b));
+
     const rejected: SurveyError[] = [];
     const next = new Map<string, SurveyVersion>();
     const fileById = new Map<string, string>();
     const fileByKeyword = new Map<string, string>();
 
-    for (const fileName of fileNames) {
-      const file = path.join(this.#dir, fileName);
-      const read = await this.#readSurveyFile(file);
-      if (read === 'missing') continue;
-
+    for (const { file, read } of reads) {
       const previous = this.#byFile.get(file);
       const problem = read instanceof SurveyError ? read : this.#findConflict(read, fileById, fileByKeyword);
       let served: SurveyVersion | undefined;
@@ -194,13 +209,10 @@ export class SurveyCatalog {
       for (const keyword of served.survey.keywords) fileByKeyword.set(keyword, file);
     }
 
-    const change = this.#replaceServed(next, rejected);
+    // Served files stay in file-name order, whatever order they claimed in.
+    const change = this.#replaceServed(new Map([...next].sort(([a], [b]) => compareCodeUnits(a, b))), rejected);
     this.#notify(change);
     return change;
-  }
-
-  #isServed(fileName: string): boolean {
-    return this.#byFile.has(path.join(this.#dir, fileName));
   }
 
   /** Logs a rejected file and returns the version to keep serving for it, if any. */
