@@ -3,7 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_SURVEYS_DIR } from './support/harness.ts';
+import { copyExampleSurveys } from './support/harness.ts';
 import { runParley, type ServerProcess, startServerProcess } from './support/processes.ts';
 
 /** A loopback port that nothing listens on: bound once by this process, then released. */
@@ -22,10 +22,12 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-chat-'));
+  fs.mkdirSync(path.join(dataDir, 'surveys'));
+  copyExampleSurveys(path.join(dataDir, 'surveys'));
   env = {
     DATA_DIR: dataDir,
     DATABASE_URL: path.join(dataDir, 'parley.db'),
-    SURVEYS_DIR: REPO_SURVEYS_DIR,
+    SURVEYS_DIR: path.join(dataDir, 'surveys'),
     TWILIO_ACCOUNT_SID: '',
     TWILIO_AUTH_TOKEN: '',
   };
@@ -120,6 +122,8 @@ describe('parley serve configuration', () => {
     expect(result.stderr).toBe(
       `parley: Port ${server.port} is already in use (127.0.0.1:${server.port}). Stop the other process, or set PORT to a free port.\n`,
     );
+    const lastLog = JSON.parse(result.stdout.trimEnd().split('\n').at(-1)!);
+    expect(lastLog).toMatchObject({ level: 60, msg: 'server failed to start' });
   }, 30_000);
 
   it('lists every invalid variable and exits', async () => {

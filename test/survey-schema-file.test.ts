@@ -3,11 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSurveyFile } from '../src/surveys/survey-file.ts';
 import { buildSurveyJsonSchema } from '../src/surveys/survey-schema.ts';
+import { EXAMPLE_SURVEY_FILES } from './support/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const surveysDir = path.join(root, 'surveys');
 // Only the shipped examples are checked, so a survey a user adds to the folder cannot fail `npm test`.
-const surveyFiles = ['customer-nps.json', 'event-feedback.json', 'phq-2.json'];
+const surveyFiles = EXAMPLE_SURVEY_FILES;
 
 // The GSM 03.38 basic character set, the characters an SMS can carry without falling back to UCS-2.
 const GSM_7_BASIC = new Set(

@@ -25,6 +25,15 @@ export const RESPONDENT = '+15555550123';
 export const PARLEY_NUMBER = '+15555550100';
 
 export const REPO_SURVEYS_DIR = path.resolve(import.meta.dirname, '../../surveys');
+/** The example surveys shipped with Parley; tests use only these, never a user's own files in the folder. */
+export const EXAMPLE_SURVEY_FILES = ['customer-nps.json', 'event-feedback.json', 'phq-2.json'];
+
+/** Copies the shipped example surveys into `dir`. */
+export function copyExampleSurveys(dir: string): void {
+  for (const file of EXAMPLE_SURVEY_FILES) {
+    fs.copyFileSync(path.join(REPO_SURVEYS_DIR, file), path.join(dir, file));
+  }
+}
 export function newMessageSid(): string {
   return `SM${randomBytes(16).toString('hex')}`;
 }
@@ -61,7 +70,7 @@ export function encodeForm(fields: WebhookFields): string {
 }
 
 export interface HarnessOptions {
-  /** Survey files to write, by file name; defaults to the repository's example surveys. */
+  /** Survey files to write, by file name; defaults to the shipped example surveys. */
   surveys?: Record<string, unknown>;
 }
 
@@ -80,9 +89,7 @@ export interface WebhookResponse {
 export async function createHarness({ surveys }: HarnessOptions = {}) {
   const surveysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-surveys-'));
   if (surveys === undefined) {
-    for (const file of fs.readdirSync(REPO_SURVEYS_DIR).filter((name) => name.endsWith('.json'))) {
-      fs.copyFileSync(path.join(REPO_SURVEYS_DIR, file), path.join(surveysDir, file));
-    }
+    copyExampleSurveys(surveysDir);
   } else {
     for (const [file, survey] of Object.entries(surveys)) {
       writeSurvey(surveysDir, file, survey);
