@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
 import { isParleyError } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { startServer } from '../server.ts';
+import { type RunningServer, startServer } from '../server.ts';
 import { runChat } from './chat-command.ts';
 
 const program = new Command()
@@ -16,7 +16,14 @@ program
   .action(async () => {
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
-    const server = await startServer(config, { logger });
+    let server: RunningServer;
+    try {
+      server = await startServer(config, { logger });
+    } catch (error) {
+      // The last log line says why the server stopped, for log collectors that never see stderr.
+      logger.fatal({ err: error }, 'server failed to start');
+      throw error;
+    }
 
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
