@@ -65,6 +65,15 @@ describe('parley chat', () => {
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^parley> Thanks/);
   }, 30_000);
 
+  it('exports the completed survey', async () => {
+    const result = await runParley(['export', '--survey', 'customer-nps', '--status', 'completed'], { env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [header, row] = result.stdout.split('\r\n');
+    expect(header).toMatch(/^respondent,session_id,survey_id,survey_hash,status,started_at,ended_at,score,score_status,channel,channel_status,reason,reason_status$/);
+    expect(row).toMatch(/^\+15555550123,\d+,customer-nps,[0-9a-f]{64},completed,.*,9,answered,A friend or colleague,answered,Friendly staff & quick delivery,answered$/);
+  }, 30_000);
+
   it('rejects a malformed --from', async () => {
     const result = await runParley(['chat', '--from', '555-abc'], { env });
     expect(result.code).toBe(1);

@@ -4,6 +4,7 @@ import { isParleyError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import { runChat } from './chat-command.ts';
+import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
 
 const program = new Command()
   .name('parley')
@@ -48,6 +49,19 @@ program
   .option('--url <url>', 'where the server listens (default: http://127.0.0.1:$PORT)')
   .action(async (options: { from: string; to: string; messagingService?: string; url?: string }) => {
     await runChat(options);
+  });
+
+program
+  .command('export')
+  .description('Write one row per response of a survey as CSV, JSON or NDJSON (reads DATABASE_URL).')
+  .requiredOption('--survey <id>', 'survey id')
+  .option('--format <format>', 'csv, json or ndjson', 'csv')
+  .option('--since <date>', 'only responses started at or after this ISO 8601 date or date-time (UTC unless an offset is given)')
+  .option('--status <list>', 'comma-separated statuses to include: completed, partial, expired, opted_out, superseded')
+  .option('--hash-phones', 'replace phone numbers with HMAC-SHA256 keyed by the EXPORT_HASH_SALT variable')
+  .option('--out <file>', 'file to write (default: standard output)')
+  .action(async (options: ExportCommandOptions) => {
+    await runExportCommand(options);
   });
 
 try {

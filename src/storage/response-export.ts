@@ -1,0 +1,203 @@
+import { createHmac } from 'node:crypto';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import { ParleyError } from '../errors.ts';
+import { parseSurveyFile } from '../surveys/survey-file.ts';
+import type { Database, SessionStatus } from './tables.ts';
+
+/** A session's status as an export reports it. An active session is a partial response. */
+export type ResponseStatus = 'completed' | 'partial' | 'expired' | 'opted_out' | 'superseded';
+
+// A Record, so that a new session status fails to compile until it is given a name here.
+const RESPONSE_STATUS_OF: Record<SessionStatus, ResponseStatus> = {
+  active: 'partial',
+  completed: 'completed',
+  expired: 'expired',
+  opted_out: 'opted_out',
+  superseded: 'superseded',
+};
+
+export const RESPONSE_STATUSES: readonly ResponseStatus[] = ['completed', 'partial', 'expired', 'opted_out', 'superseded'];
+
+/** Columns every row has, before the question columns. */
+export const FIXED_COLUMNS = ['respondent', 'session_id', 'survey_id', 'survey_hash', 'status', 'started_at', 'ended_at'] as const;
+
+/** A question's value column is named after its id, and its status column gets this suffix. */
+const STATUS_SUFFIX = '_status';
+
+export type ExportValue = string | number | boolean | null;
+
+/** One response, keyed by column name. */
+export type ResponseRow = Record<string, ExportValue>;
+
+export interface ResponseFilter {
+  surveyId: string;
+  /** Statuses to export, or undefined for all of them. */
+  statuses?: readonly ResponseStatus[] | undefined;
+  /** Earliest start time of an exported response. */
+  since?: Date | undefined;
+}
+
+export interface ResponseExportPlan {
+  /** Question ids, one value column and one status column each, in column order. */
+  questionIds: string[];
+  /** Every column name, in order. */
+  columns: string[];
+}
+
+/**
+ * Plans the columns of an export: the fixed columns, then the union of the question
+ * ids of the survey versions the matching sessions used. The newest version's
+ * questions come first, in its order, then questions that only older versions had.
+ *
+ * @throws ParleyError `SURVEY_NOT_FOUND`, listing the survey ids the database has
+ * responses for, when no session ever used `surveyId`.
+ */
+export async function planResponseExport(db: Kysely<Database>, filter: ResponseFilter): Promise<ResponseExportPlan> {
+  const versions = await db
+    .selectFrom('survey_versions')
+    .select(['hash', 'file', 'source'])
+    .where('survey_id', '=', filter.surveyId)
+    .orderBy('first_used_at', 'desc')
+    .orderBy('hash')
+    .execute();
+  if (versions.length === 0) {
+    throw await surveyNotFound(db, filter.surveyId);
+  }
+
+  const usedHashes = new Set(
+    (await db.selectFrom('sessions').where(matchingSessions(filter)).select('survey_hash').distinct().execute()).map((row) => row.survey_hash),
+  );
+  // With no matching session, the newest version still gives the header its usual shape.
+  const used = versions.filter((version) => usedHashes.has(version.hash));
+  const headerVersions = used.length > 0 ? used : versions.slice(0, 1);
+
+  const questionIds: string[] = [];
+  for (const version of headerVersions) {
+    const { survey } = parseSurveyFile(version.file, version.source);
+    for (const question of survey.questions) {
+      if (!questionIds.includes(question.id)) questionIds.push(question.id);
+    }
+  }
+
+  const columns: string[] = [...FIXED_COLUMNS];
+  for (const questionId of questionIds) {
+    for (const column of [questionId, `${questionId}${STATUS_SUFFIX}`]) {
+      if (columns.includes(column)) {
+        // NOTE: such a survey cannot be exported until question columns get a prefix or another naming scheme.
+        throw new ParleyError(
+          'EXPORT_COLUMN_CONFLICT',
+          `Question id ${JSON.stringify(questionId)} of survey ${JSON.stringify(filter.surveyId)} gives a column named ${JSON.stringify(column)}, ` +
+            'which another column already has, so the export would be ambiguous. Query the answers table directly for this survey.',
+        );
+      }
+      columns.push(column);
+    }
+  }
+  return { questionIds, columns };
+}
+
+export interface StreamResponsesOptions {
+  /** Converts the stored respondent (an E.164 phone number) to what the row shows. */
+  formatRespondent?: (respondent: string) => string;
+}
+
+/**
+ * Streams one row per session that matches `filter`, in session id order, with the
+ * columns of `plan`. A question value is the parsed answer (a choice's label, a
+ * number, a boolean or text), null when unanswered or never reached. Its status is
+ * `answered`, `unanswered` (skipped after too many invalid replies), or null when
+ * the session never reached the question or its survey version lacks it.
+ *
+ * Sessions and answers come from one ordered join that SQLite reads row by row, so
+ * memory stays constant whatever the number of responses. Kysely's SQLite driver
+ * holds the database's only connection until the stream ends, so the caller must not
+ * run other queries on `db` while consuming it.
+ */
+export async function* streamResponses(
+  db: Kysely<Database>,
+  filter: ResponseFilter,
+  plan: ResponseExportPlan,
+  { formatRespondent = (respondent) => respondent }: StreamResponsesOptions = {},
+): AsyncGenerator<ResponseRow> {
+  const query = db
+    .selectFrom('sessions')
+    .leftJoin('answers', 'answers.session_id', 'sessions.id')
+    .where(matchingSessions(filter))
+    .select([
+      'sessions.id as session_id',
+      'sessions.respondent',
+      'sessions.survey_id',
+      'sessions.survey_hash',
+      'sessions.status',
+      'sessions.started_at',
+      'sessions.ended_at',
+      'answers.question_id',
+      'answers.status as answer_status',
+      'answers.value',
+    ])
+    .orderBy('sessions.id');
+
+  let row: ResponseRow | undefined;
+  for await (const joined of query.stream()) {
+    if (row?.session_id !== joined.session_id) {
+      if (row !== undefined) yield row;
+      row = emptyRow(plan);
+      row.respondent = formatRespondent(joined.respondent);
+      row.session_id = joined.session_id;
+      row.survey_id = joined.survey_id;
+      row.survey_hash = joined.survey_hash;
+      row.status = RESPONSE_STATUS_OF[joined.status] ?? joined.status;
+      row.started_at = joined.started_at;
+      row.ended_at = joined.ended_at;
+    }
+
+    // The plan covers every version the matching sessions used, so each question id has its columns.
+    if (joined.question_id !== null && joined.question_id in row) {
+      row[joined.question_id] = joined.value === null ? null : (JSON.parse(joined.value) as ExportValue);
+      row[`${joined.question_id}${STATUS_SUFFIX}`] = joined.answer_status;
+    }
+  }
+  if (row !== undefined) yield row;
+}
+
+/** Minimum salt length for {@link hashRespondent}, because a short salt could be found by trying candidates. */
+export const MIN_HASH_SALT_LENGTH = 16;
+
+/**
+ * Hashes a respondent's phone number with HMAC-SHA256 keyed by `salt`, as lowercase
+ * hex. The same phone and salt always give the same hash, so responses can still be
+ * linked across exports that share the salt.
+ */
+export function hashRespondent(respondent: string, salt: string): string {
+  return createHmac('sha256', salt).update(respondent, 'utf8').digest('hex');
+}
+
+function emptyRow(plan: ResponseExportPlan): ResponseRow {
+  // Without a prototype, a question id such as "__proto__" is an ordinary key.
+  const row = Object.create(null) as ResponseRow;
+  for (const column of plan.columns) row[column] = null;
+  return row;
+}
+
+/** Builds the condition that selects the sessions of `filter`. */
+function matchingSessions({ surveyId, statuses, since }: ResponseFilter) {
+  const sessionStatuses = (Object.keys(RESPONSE_STATUS_OF) as SessionStatus[]).filter(
+    (status) => statuses === undefined || statuses.includes(RESPONSE_STATUS_OF[status]),
+  );
+
+  return (eb: ExpressionBuilder<Database, 'sessions'>) => {
+    const conditions = [eb('sessions.survey_id', '=', surveyId)];
+    if (statuses !== undefined) conditions.push(eb('sessions.status', 'in', sessionStatuses));
+    if (since !== undefined) conditions.push(eb('sessions.started_at', '>=', since.toISOString()));
+    return eb.and(conditions);
+  };
+}
+
+async function surveyNotFound(db: Kysely<Database>, surveyId: string): Promise<ParleyError> {
+  const surveys = await db.selectFrom('survey_versions').select('survey_id').distinct().orderBy('survey_id').execute();
+  const known =
+    surveys.length === 0
+      ? 'The database has no responses yet.'
+      : `Surveys with responses: ${surveys.map((survey) => survey.survey_id).join(', ')}.`;
+  return new ParleyError('SURVEY_NOT_FOUND', `Survey ${JSON.stringify(surveyId)} has no responses in this database. ${known}`);
+}
