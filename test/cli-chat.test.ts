@@ -145,3 +145,27 @@ describe('parley serve configuration', () => {
     );
   }, 30_000);
 });
+
+describe('parley check', () => {
+  it('passes the example surveys', async () => {
+    const result = await runParley(['check'], { env: { ...env, SURVEYS_DIR: path.join(dataDir, 'surveys') } });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('0 errors, 0 warnings in 3 files');
+  }, 30_000);
+
+  it('fails on a choice that is a keyword', async () => {
+    const file = path.join(dataDir, 'stop-choice.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ id: 'bad', title: 'Bad', keywords: ['BAD'], questions: [{ id: 'q', type: 'choice', text: 'Go on?', choices: ['Go', 'Stop'] }], end: 'Bye.' }),
+    );
+    const result = await runParley(['check', file], { env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/stop-choice\.json:1:\d+: error: \$\.questions\[0\]\.choices\[1\]: /);
+  }, 30_000);
+
+  it('exits 2 for a missing file', async () => {
+    const result = await runParley(['check', path.join(dataDir, 'missing.json')], { env });
+    expect(result.code).toBe(2);
+  }, 30_000);
+});

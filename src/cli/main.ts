@@ -4,6 +4,7 @@ import { isParleyError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import { runChat } from './chat-command.ts';
+import { runCheck } from './check-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
 
 const program = new Command()
@@ -49,6 +50,20 @@ program
   .option('--url <url>', 'where the server listens (default: http://127.0.0.1:$PORT)')
   .action(async (options: { from: string; to: string; messagingService?: string; url?: string }) => {
     await runChat(options);
+  });
+
+program
+  .command('check')
+  .description('Check survey files: schema, duplicate ids and keywords, choices that are compliance keywords, and SMS segments per message.')
+  .argument('[files...]', 'survey .json files to check (default: every *.json in SURVEYS_DIR, or ./surveys)')
+  .option('--fix-quotes', 'replace curly quotes, long dashes, ellipses and non-breaking spaces with GSM-7 characters in the files, then check them')
+  .action(async (files: string[], options: { fixQuotes?: boolean }) => {
+    // SURVEYS_DIR is read directly, so checking works without the server's Twilio settings.
+    process.exitCode = await runCheck(files, {
+      fixQuotes: options.fixQuotes === true,
+      surveysDir: process.env.SURVEYS_DIR ?? './surveys',
+      out: (line) => console.log(line),
+    });
   });
 
 program

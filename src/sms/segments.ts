@@ -21,6 +21,11 @@ const GSM_MULTI = 153;
 const UCS2_SINGLE = 70;
 const UCS2_MULTI = 67;
 
+/** Returns whether one character (a code point) can be sent in GSM-7, from the basic or the extension table. */
+export function isGsm7Character(character: string): boolean {
+  return GSM_BASIC.has(character) || GSM_EXTENSION.has(character);
+}
+
 /**
  * Counts the SMS segments of a message body. Characters are packed greedily, and a
  * character that takes two units (a GSM extension character, or a UTF-16 surrogate
@@ -30,7 +35,7 @@ const UCS2_MULTI = 67;
  */
 export function countSegments(body: string): SegmentCount {
   const characters = [...body];
-  const isGsm = characters.every((character) => GSM_BASIC.has(character) || GSM_EXTENSION.has(character));
+  const isGsm = characters.every(isGsm7Character);
 
   if (isGsm) {
     const units = characters.map((character) => (GSM_EXTENSION.has(character) ? 2 : 1));

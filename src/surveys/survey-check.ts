@@ -1,0 +1,305 @@
+import { SurveyError } from '../errors.ts';
+import { classifyKeyword, normalizeKeyword, type KeywordKind } from '../engine/keywords.ts';
+import { GSM_EQUIVALENTS, describeCharacter, findUcs2Characters, type Ucs2Character } from '../sms/gsm-equivalents.ts';
+import { countSegments, type SmsEncoding } from '../sms/segments.ts';
+import { parseLocatedJson, type LocatedJson } from './located-json.ts';
+import { listSurveyMessages, type SurveyFieldPath, type SurveyMessage } from './survey-messages.ts';
+import { formatJsonPath, parseSurveyFile } from './survey-file.ts';
+import type { Survey } from './survey-schema.ts';
+import { locateStringCharacter } from './string-position.ts';
+
+export type FindingSeverity = 'error' | 'warning';
+
+/** One problem in a survey file. `message` names the problem and the fix. */
+export interface SurveyFinding {
+  severity: FindingSeverity;
+  file: string;
+  /** JSONPath of the value concerned, such as `$.questions[1].text`. */
+  path: string;
+  /** 1-based line in the file, when the value has a position. */
+  line?: number;
+  /** 1-based column in UTF-16 code units, when the value has a position. */
+  column?: number;
+  message: string;
+}
+
+/** A message that a respondent can receive, with its SMS encoding and segment count. */
+export interface MessageSegments {
+  label: string;
+  encoding: SmsEncoding;
+  segments: number;
+  /** Length in characters (Unicode code points). */
+  characters: number;
+}
+
+/** The result of checking one survey file. */
+export interface SurveyFileReport {
+  file: string;
+  /** The survey's id, or undefined when the file is invalid. */
+  surveyId: string | undefined;
+  /** Every message the survey can send, empty when the file is invalid. */
+  messages: MessageSegments[];
+  findings: SurveyFinding[];
+}
+
+/** A survey file's name, used only in findings, and its content as text or as raw bytes. */
+export interface SurveySource {
+  file: string;
+  source: string | Uint8Array;
+}
+
+const BYTE_ORDER_MARK = '\uFEFF';
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Checks survey files together: each file's schema, choices that read as compliance
+ * keywords, characters that force UCS-2 encoding, and survey ids or keywords that
+ * two files share. A shared id or keyword is reported on the later of the two files.
+ *
+ * @example
+ * const [report] = checkSurveySources([{ file: 'surveys/a.json', source }]);
+ * report.findings; // [{ severity: 'warning', path: '$.end', line: 9, column: 14, message: '...' }]
+ */
+export function checkSurveySources(sources: readonly SurveySource[]): SurveyFileReport[] {
+  const checked = sources.map((source) => checkSurveySource(source));
+  const fileById = new Map<string, string>();
+  const fileByKeyword = new Map<string, string>();
+
+  for (const { report, survey, json } of checked) {
+    if (survey === undefined || json === undefined) continue;
+
+    const idOwner = fileById.get(survey.id);
+    if (idOwner === undefined) {
+      fileById.set(survey.id, report.file);
+    } else {
+      report.findings.push(
+        finding('error', report.file, json, ['id'], `survey id "${survey.id}" is already used by ${idOwner}. Give this survey another id, or remove one of the two files.`),
+      );
+    }
+
+    survey.keywords.forEach((keyword, index) => {
+      const keywordOwner = fileByKeyword.get(keyword);
+      if (keywordOwner === undefined) {
+        fileByKeyword.set(keyword, report.file);
+        return;
+      }
+      report.findings.push(
+        finding(
+          'error',
+          report.file,
+          json,
+          ['keywords', index],
+          `keyword "${keyword}" is already used by ${keywordOwner}, so texting it could start only one of the two surveys. Choose another keyword, or remove it from one of the two files.`,
+        ),
+      );
+    });
+  }
+
+  return checked.map(({ report }) => ({ ...report, findings: sortByPosition(report.findings) }));
+}
+
+interface CheckedSource {
+  report: SurveyFileReport;
+  survey?: Survey;
+  json?: LocatedJson;
+}
+
+function checkSurveySource({ file, source }: SurveySource): CheckedSource {
+  const invalid = (findings: SurveyFinding[]): CheckedSource => ({ report: { file, surveyId: undefined, messages: [], findings } });
+
+  let text: string;
+  try {
+    text = typeof source === 'string' ? source : utf8.decode(source);
+  } catch {
+    return invalid([{ severity: 'error', file, path: '$', message: 'the file is not valid UTF-8 text. Save it with the UTF-8 encoding.' }]);
+  }
+
+  let survey: Survey;
+  try {
+    survey = parseSurveyFile(file, text).survey;
+  } catch (error) {
+    if (!(error instanceof SurveyError)) throw error;
+    return invalid(error.problems.map((problem) => problemToFinding(file, problem)));
+  }
+
+  // parseSurveyFile accepted the text, so it parses, and positions count from after the byte order mark as there.
+  const jsonText = text.startsWith(BYTE_ORDER_MARK) ? text.slice(BYTE_ORDER_MARK.length) : text;
+  const json = parseLocatedJson(jsonText);
+  const messages = listSurveyMessages(survey);
+
+  const findings = [
+    ...checkChoiceKeywords(file, survey, json),
+    ...checkEncoding(file, messages, json, jsonText),
+  ];
+  const counted = messages.map(({ label, text: body }) => ({ label, ...countSegments(body), characters: [...body].length }));
+
+  return { report: { file, surveyId: survey.id, messages: counted, findings }, survey, json };
+}
+
+// The formats of SurveyError problems, as parseSurveyFile writes them.
+const LOCATED_PROBLEM = /^(\$.*?) \(line (\d+), column (\d+)\): ([\s\S]*)$/;
+const PATH_PROBLEM = /^(\$.*?): ([\s\S]*)$/;
+const JSON_SYNTAX_PROBLEM = /^line (\d+), column (\d+): ([\s\S]*)$/;
+
+/**
+ * Splits a SurveyError problem into its path, position and message.
+ *
+ * NOTE: a property name that itself contains ": " or " (line " would split in the
+ * wrong place. Only unknown property names can contain such text.
+ */
+function problemToFinding(file: string, problem: string): SurveyFinding {
+  const located = LOCATED_PROBLEM.exec(problem);
+  if (located !== null) {
+    const [, path, line, column, message] = located;
+    return { severity: 'error', file, path: path!, line: Number(line), column: Number(column), message: message! };
+  }
+
+  const syntax = JSON_SYNTAX_PROBLEM.exec(problem);
+  if (syntax !== null) {
+    const [, line, column, message] = syntax;
+    return { severity: 'error', file, path: '$', line: Number(line), column: Number(column), message: message! };
+  }
+
+  const unlocated = PATH_PROBLEM.exec(problem);
+  if (unlocated !== null) return { severity: 'error', file, path: unlocated[1]!, message: unlocated[2]! };
+  return { severity: 'error', file, path: '$', message: problem };
+}
+
+const KEYWORD_EFFECT: Record<Exclude<KeywordKind, 'yes'>, string> = {
+  'opt-out': 'unsubscribes the respondent and ends the survey',
+  'opt-in': 'sends the opt-in confirmation and repeats the question',
+  help: 'sends the help text and repeats the question',
+};
+
+/**
+ * Reports choices whose whole text is a compliance keyword. Keywords are read before
+ * any answer, so such a choice can be picked by its number only. YES is a warning,
+ * because it opts back in only a respondent who opted out, and that respondent has no
+ * survey under way, so during a survey it is read as the choice.
+ */
+function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson): SurveyFinding[] {
+  const findings: SurveyFinding[] = [];
+
+  survey.questions.forEach((question, questionIndex) => {
+    if (question.type !== 'choice') return;
+
+    question.choices.forEach((choice, choiceIndex) => {
+      const kind = classifyKeyword(choice);
+      if (kind === undefined) return;
+
+      const path = ['questions', questionIndex, 'choices', choiceIndex];
+      const keyword = normalizeKeyword(choice);
+      const number = choiceIndex + 1;
+
+      if (kind === 'yes') {
+        findings.push(
+          finding(
+            'warning',
+            file,
+            json,
+            path,
+            `choice "${choice}" is also the opt-in keyword YES. Parley reads it as this choice, because YES opts back in only a respondent who opted out, ` +
+              `but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in. Reword the choice, for example "Yes, I do", if your number handles YES.`,
+          ),
+        );
+        return;
+      }
+
+      findings.push(
+        finding(
+          'error',
+          file,
+          json,
+          path,
+          `choice "${choice}" is the ${kind} keyword ${keyword}, which is read before any answer, so replying "${choice}" ${KEYWORD_EFFECT[kind]} ` +
+            `instead of picking this choice. Reword the choice so that it is not a keyword on its own (a reply of "${number}" still picks it).`,
+        ),
+      );
+    });
+  });
+  return findings;
+}
+
+/**
+ * Reports each character that makes a message UCS-2 when the message would otherwise
+ * fit GSM-7. Each survey field is checked in the first message that contains it: the
+ * intro and the first question in the opening message, any other question as asked.
+ * A message with letters that GSM-7 lacks (Greek lower case, Cyrillic, most accents)
+ * needs UCS-2 anyway, so its punctuation is not reported.
+ */
+function checkEncoding(file: string, messages: SurveyMessage[], json: LocatedJson, jsonText: string): SurveyFinding[] {
+  const findings: SurveyFinding[] = [];
+  const checkedFields = new Set<string>();
+
+  for (const message of messages) {
+    const inMessage = findUcs2Characters(message.text);
+    if (inMessage.length === 0 || inMessage.some((character) => character.replacement === undefined)) continue;
+
+    const withCharacters = countSegments(message.text);
+    const withoutCharacters = countSegments(replaceCharacters(message.text, inMessage));
+    const others = inMessage.length - 1;
+
+    for (const field of message.fields) {
+      const path = formatJsonPath(field);
+      if (checkedFields.has(path)) continue;
+      checkedFields.add(path);
+
+      const value = valueAt(json.value, field);
+      if (typeof value !== 'string') continue;
+
+      for (const character of findUcs2Characters(value)) {
+        const without = others === 0 ? 'without it' : `without it and the ${others} other such ${others === 1 ? 'character' : 'characters'}`;
+        const position = locateStringCharacter(jsonText, json, field, character.index);
+        findings.push({
+          severity: 'warning',
+          file,
+          path,
+          ...position,
+          message:
+            `${describeCharacter(character.character)} makes the ${message.label} message UCS-2: ${formatSegments(withCharacters.segments)}, ` +
+            `or ${formatSegments(withoutCharacters.segments)} in GSM-7 ${without}. ${describeFix(character)}`,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+function replaceCharacters(text: string, characters: readonly Ucs2Character[]): string {
+  let replaced = '';
+  let next = 0;
+  for (const { index, character, replacement } of characters) {
+    replaced += text.slice(next, index) + (replacement ?? character);
+    next = index + character.length;
+  }
+  return replaced + text.slice(next);
+}
+
+function describeFix({ character, replacement }: Ucs2Character): string {
+  if (GSM_EQUIVALENTS.has(character)) return `Replace it with ${JSON.stringify(replacement)}, or run parley check --fix-quotes.`;
+  if (replacement === '') return 'Remove it, or replace it with GSM-7 text.';
+  return `Replace it with the single character ${JSON.stringify(replacement)}.`;
+}
+
+function formatSegments(count: number): string {
+  return count === 1 ? '1 segment' : `${count} segments`;
+}
+
+function valueAt(root: unknown, path: SurveyFieldPath): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+function finding(severity: FindingSeverity, file: string, json: LocatedJson, path: SurveyFieldPath, message: string): SurveyFinding {
+  const position = json.positionOf(path);
+  return { severity, file, path: formatJsonPath(path), ...position, message };
+}
+
+function sortByPosition(findings: SurveyFinding[]): SurveyFinding[] {
+  const rank = ({ line, column }: SurveyFinding) => (line === undefined ? Number.MAX_SAFE_INTEGER : line * 1_000_000 + (column ?? 0));
+  return [...findings].sort((a, b) => rank(a) - rank(b));
+}
