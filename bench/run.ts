@@ -81,7 +81,7 @@ async function main({ duration, connections, sessions, memoryRequests, out }: Be
 let databaseCount = 0;
 
 async function startParley(workDir: string, version: ReturnType<typeof parseSurveyFile>, sessions: number, synchronous: string): Promise<BenchServer> {
-  // A fresh database per run, so that no run measures the answers an earlier one left.
+  // Each run gets a fresh database, so that no run measures rows an earlier run wrote.
   databaseCount++;
   const databasePath = path.join(workDir, `parley-${databaseCount}-${sessions}-${synchronous}.db`);
   console.error(`seeding ${sessions} sessions...`);

@@ -22,7 +22,7 @@ program
     try {
       server = await startServer(config, { logger });
     } catch (error) {
-      // The last log line says why the server stopped, for log collectors that never see stderr.
+      // The last log line records why the server stopped, for log collectors that never read stderr.
       logger.fatal({ err: error }, 'server failed to start');
       throw error;
     }
