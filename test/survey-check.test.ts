@@ -111,8 +111,8 @@ describe('parley check', () => {
     ]);
   });
 
-  it('reports choices that are keywords', async () => {
-    const questions = [{ id: 'pick', type: 'choice', text: 'What next?', choices: ['Go on', 'Stop', 'Yes'] }];
+  it('rejects a choice that is a keyword', async () => {
+    const questions = [{ id: 'pick', type: 'choice', text: 'What next?', choices: ['Go on', 'Stop'] }];
     const [file] = await writeSurveys({ 'choices.json': survey({ questions }) });
 
     const { exitCode, lines } = await check();
@@ -120,9 +120,21 @@ describe('parley check', () => {
     expect(exitCode).toBe(1);
     expect(findingLines(lines)).toEqual([
       `${file}:${await positionOf(file!, '"Stop"')}: error: $.questions[0].choices[1]: choice "Stop" is the opt-out keyword STOP, which is read before any answer, so replying "Stop" unsubscribes the respondent and ends the survey instead of picking this choice. Reword the choice so that it is not a keyword on its own (a reply of "2" still picks it).`,
-      `${file}:${await positionOf(file!, '"Yes"')}: warning: $.questions[0].choices[2]: choice "Yes" is also the opt-in keyword YES. Parley reads it as this choice, because YES opts back in only a respondent who opted out, but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in. Reword the choice, for example "Yes, I do", if your number handles YES.`,
     ]);
-    expect(lines.at(-1)).toBe('1 error, 1 warning in 1 file');
+    expect(lines.at(-1)).toBe('1 error, 0 warnings in 1 file');
+  });
+
+  it('warns about a choice that is YES', async () => {
+    const questions = [{ id: 'pick', type: 'choice', text: 'What next?', choices: ['Go on', 'Yes'] }];
+    const [file] = await writeSurveys({ 'choices.json': survey({ questions }) });
+
+    const { exitCode, lines } = await check();
+
+    expect(exitCode).toBe(0);
+    expect(findingLines(lines)).toEqual([
+      `${file}:${await positionOf(file!, '"Yes"')}: warning: $.questions[0].choices[1]: choice "Yes" is also the opt-in keyword YES. Parley reads it as this choice, because YES opts back in only a respondent who opted out, but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in. Reword the choice, for example "Yes, I do", if your number handles YES.`,
+    ]);
+    expect(lines.at(-1)).toBe('0 errors, 1 warning in 1 file');
   });
 
   it('reports a help choice', async () => {
@@ -246,6 +258,21 @@ describe('parley check', () => {
 
     expect(exitCode).toBe(0);
     expect(lines.at(-1)).toBe('0 errors, 0 warnings in 1 file');
+  });
+
+  it('checks a named file against the folder', async () => {
+    const [existing, added] = await writeSurveys({
+      'a.json': survey({ id: 'existing' }),
+      'z.json': survey({ id: 'added', keywords: ['feedback'] }),
+    });
+
+    const { exitCode, lines } = await check([added!]);
+
+    expect(exitCode).toBe(1);
+    expect(findingLines(lines)).toEqual([
+      `${added}:${await positionOf(added!, '"feedback"')}: error: $.keywords[0]: keyword "FEEDBACK" is already used by ${existing}, so texting it could start only one of the two surveys. Choose another keyword, or remove it from one of the two files.`,
+    ]);
+    expect(lines.at(-1)).toBe('1 error, 0 warnings in 1 file');
   });
 
   it('skips dotfiles', async () => {

@@ -44,7 +44,10 @@ export async function runCheck(files: string[], { fixQuotes, surveysDir, out }: 
     sources.push({ file, source: fixQuotes ? await fixFile(file, bytes, out) : bytes });
   }
 
-  const reports = checkSurveySources(sources);
+  // Named files are also checked against the other surveys in the folder, as the server
+  // would check them. Those come first, so a conflict is reported on the named file.
+  const context = files.length > 0 ? await otherSurveysIn(surveysDir, listed.files) : [];
+  const reports = checkSurveySources([...context, ...sources]).slice(context.length);
   for (const report of reports) printMessageTable(report, out);
 
   const findings = reports.flatMap((report) => report.findings);
@@ -58,6 +61,15 @@ export async function runCheck(files: string[], { fixQuotes, surveysDir, out }: 
 
 type FileList = { files: string[] } | { usageErrors: string[] };
 
+async function otherSurveysIn(surveysDir: string, named: string[]): Promise<Array<{ file: string; source: Uint8Array }>> {
+  const listed = await listSurveyFiles(surveysDir);
+  if ('usageErrors' in listed) return [];
+
+  const namedPaths = new Set(named.map((file) => path.resolve(file)));
+  const others = listed.files.filter((file) => !namedPaths.has(path.resolve(file)));
+  return Promise.all(others.map(async (file) => ({ file, source: await readFile(file) })));
+}
+
 async function findNamedFiles(files: string[], surveysDir: string): Promise<FileList> {
   const usageErrors: string[] = [];
 
@@ -66,7 +78,9 @@ async function findNamedFiles(files: string[], surveysDir: string): Promise<File
     if (stats === undefined) {
       usageErrors.push(`file not found: ${file}. Check the path, or run parley check without files to check every survey in ${surveysDir}.`);
     } else if (!stats.isFile()) {
-      usageErrors.push(`${file} is not a file. Name survey .json files, or run parley check without files to check every survey in ${surveysDir}.`);
+      usageErrors.push(
+        `${file} is not a file. Name survey .json files, or check a whole folder with SURVEYS_DIR=${file} parley check (without files it checks ${surveysDir}).`,
+      );
     }
   }
   return usageErrors.length > 0 ? { usageErrors } : { files };

@@ -1,5 +1,5 @@
 import { SurveyError } from '../errors.ts';
-import { classifyKeyword, normalizeKeyword, type KeywordKind } from '../engine/keywords.ts';
+import { classifyKeyword } from '../engine/keywords.ts';
 import { GSM_EQUIVALENTS, describeCharacter, findUcs2Characters, type Ucs2Character } from '../sms/gsm-equivalents.ts';
 import { countSegments, type SmsEncoding } from '../sms/segments.ts';
 import { parseLocatedJson, type LocatedJson } from './located-json.ts';
@@ -165,17 +165,11 @@ function problemToFinding(file: string, problem: string): SurveyFinding {
   return { severity: 'error', file, path: '$', message: problem };
 }
 
-const KEYWORD_EFFECT: Record<Exclude<KeywordKind, 'yes'>, string> = {
-  'opt-out': 'unsubscribes the respondent and ends the survey',
-  'opt-in': 'sends the opt-in confirmation and repeats the question',
-  help: 'sends the help text and repeats the question',
-};
 
 /**
- * Reports choices whose whole text is a compliance keyword. Keywords are read before
- * any answer, so such a choice can be picked by its number only. YES is a warning,
- * because it opts back in only a respondent who opted out, and that respondent has no
- * survey under way, so during a survey it is read as the choice.
+ * Warns about choices whose whole text is YES. Parley reads YES as the choice during a
+ * survey, because YES opts back in only a respondent who opted out, but a platform that
+ * handles opt-in keywords itself may not. The schema rejects the other keywords.
  */
 function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson): SurveyFinding[] {
   const findings: SurveyFinding[] = [];
@@ -184,35 +178,16 @@ function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson): S
     if (question.type !== 'choice') return;
 
     question.choices.forEach((choice, choiceIndex) => {
-      const kind = classifyKeyword(choice);
-      if (kind === undefined) return;
-
-      const path = ['questions', questionIndex, 'choices', choiceIndex];
-      const keyword = normalizeKeyword(choice);
-      const number = choiceIndex + 1;
-
-      if (kind === 'yes') {
-        findings.push(
-          finding(
-            'warning',
-            file,
-            json,
-            path,
-            `choice "${choice}" is also the opt-in keyword YES. Parley reads it as this choice, because YES opts back in only a respondent who opted out, ` +
-              `but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in. Reword the choice, for example "Yes, I do", if your number handles YES.`,
-          ),
-        );
-        return;
-      }
+      if (classifyKeyword(choice) !== 'yes') return;
 
       findings.push(
         finding(
-          'error',
+          'warning',
           file,
           json,
-          path,
-          `choice "${choice}" is the ${kind} keyword ${keyword}, which is read before any answer, so replying "${choice}" ${KEYWORD_EFFECT[kind]} ` +
-            `instead of picking this choice. Reword the choice so that it is not a keyword on its own (a reply of "${number}" still picks it).`,
+          ['questions', questionIndex, 'choices', choiceIndex],
+          `choice "${choice}" is also the opt-in keyword YES. Parley reads it as this choice, because YES opts back in only a respondent who opted out, ` +
+            `but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in. Reword the choice, for example "Yes, I do", if your number handles YES.`,
         ),
       );
     });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeForMatching } from '../engine/answers/normalize.ts';
-import { RESERVED_KEYWORDS } from '../engine/keywords.ts';
+import { classifyKeyword, normalizeKeyword, RESERVED_KEYWORDS } from '../engine/keywords.ts';
 import { trimEdges } from '../engine/trim-edges.ts';
 import {
   closestMatch,
@@ -212,6 +212,34 @@ function checkChoicesAreDistinct(choices: string[], context: z.core.$RefinementC
   });
 }
 
+const KEYWORD_EFFECT = {
+  'opt-out': 'unsubscribes the respondent and ends the survey',
+  'opt-in': 'sends the opt-in confirmation and repeats the question',
+  help: 'sends the help text and repeats the question',
+} as const;
+
+/**
+ * Rejects choices whose whole text is an opt-out, opt-in or help keyword, because
+ * keywords are read before any answer. YES is allowed here: it opts back in only a
+ * respondent who opted out, so during a survey it is read as the choice.
+ */
+function checkChoicesAreNotKeywords(choices: string[], context: z.core.$RefinementCtx<string[]>): void {
+  choices.forEach((choice, index) => {
+    if (typeof choice !== 'string') return;
+    const kind = classifyKeyword(choice);
+    if (kind === undefined || kind === 'yes') return;
+
+    context.addIssue({
+      code: 'custom',
+      path: [index],
+      input: choice,
+      message:
+        `choice ${quoteValue(choice)} is the ${kind} keyword ${normalizeKeyword(choice)}, which is read before any answer, so replying ${quoteValue(choice)} ${KEYWORD_EFFECT[kind]} ` +
+        `instead of picking this choice. Reword the choice so that it is not a keyword on its own (a reply of "${index + 1}" still picks it).`,
+    });
+  });
+}
+
 const choicesSchema = z
   .array(nonEmptyText('choice'))
   .min(MIN_CHOICES, {
@@ -222,6 +250,7 @@ const choicesSchema = z
       `expected at most ${MAX_CHOICES} choices, got ${arrayLength(issue.input)}. Remove ${arrayLength(issue.input) - MAX_CHOICES}, because a reply picks a choice by a single digit.`,
   })
   .superRefine(checkChoicesAreDistinct, EVEN_WITH_ITEM_ERRORS)
+  .superRefine(checkChoicesAreNotKeywords, EVEN_WITH_ITEM_ERRORS)
   .describe('2 to 9 options, sent numbered from 1 below the question text. A reply picks one by its number or its text, ignoring case, accents and punctuation.');
 
 const choiceQuestionSchema = strictObject('a choice question', questionShape('choice', { choices: choicesSchema })).describe(
