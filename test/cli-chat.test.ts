@@ -74,6 +74,13 @@ describe('parley chat', () => {
     expect(row).toMatch(/^\+15555550123,\d+,customer-nps,[0-9a-f]{64},completed,.*,9,answered,A friend or colleague,answered,Friendly staff & quick delivery,answered$/);
   }, 30_000);
 
+  it('explains an export file that cannot be written', async () => {
+    const out = path.join(dataDir, 'no-such-folder', 'x.csv');
+    const result = await runParley(['export', '--survey', 'customer-nps', '--out', out], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^parley: Cannot write ".*x\.csv": ENOENT: no such file or directory, open '.*x\.csv'\. Check that the folder exists and is writable\.\n$/);
+  }, 30_000);
+
   it('rejects a malformed --from', async () => {
     const result = await runParley(['chat', '--from', '555-abc'], { env });
     expect(result.code).toBe(1);

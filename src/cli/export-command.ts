@@ -101,7 +101,15 @@ export async function runExportCommand(options: ExportCommandOptions, env: Recor
     }
 
     const file = fs.createWriteStream(options.out);
-    await once(file, 'open');
+    try {
+      await once(file, 'open');
+    } catch (error) {
+      throw new ParleyError(
+        'OUTPUT_NOT_WRITABLE',
+        `Cannot write ${JSON.stringify(options.out)}: ${(error as Error).message}. Check that the folder exists and is writable.`,
+        { cause: error },
+      );
+    }
     try {
       const { rows } = await runExport(exportOptions, { db, out: file });
       file.end();
