@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { ParleyError } from '../errors.ts';
 import type { Database } from './tables.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as sessionExpiryIndex from './migrations/0002-session-expiry-index.ts';
 
 /**
  * Lists migrations by import rather than by reading the folder, so they run the
@@ -9,7 +10,7 @@ import * as initial from './migrations/0001-initial.ts';
  */
 const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': initial };
+    return { '0001-initial': initial, '0002-session-expiry-index': sessionExpiryIndex };
   },
 };
 
