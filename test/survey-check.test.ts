@@ -1,10 +1,11 @@
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/cli/check-command.ts';
 import { countSegments } from '../src/sms/segments.ts';
 import { checkSurveySources } from '../src/surveys/survey-check.ts';
+import { copyExampleSurveys } from './support/harness.ts';
 
 let dir: string;
 
@@ -295,8 +296,7 @@ describe('parley check', () => {
   });
 
   it('passes the shipped surveys', async () => {
-    const shipped = path.resolve(import.meta.dirname, '../surveys');
-    for (const name of await readdir(shipped)) await cp(path.join(shipped, name), path.join(dir, name));
+    copyExampleSurveys(dir);
 
     const { exitCode, lines } = await check();
 

@@ -6,6 +6,7 @@ import { type RunningServer, startServer } from '../server.ts';
 import { runChat } from './chat-command.ts';
 import { runCheck } from './check-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
+import { runConversationTests } from './test-command.ts';
 
 const program = new Command()
   .name('parley')
@@ -62,6 +63,19 @@ program
     process.exitCode = await runCheck(files, {
       fixQuotes: options.fixQuotes === true,
       surveysDir: process.env.SURVEYS_DIR ?? './surveys',
+      out: (line) => console.log(line),
+    });
+  });
+
+program
+  .command('test')
+  .description("Run conversation tests: send each step's message to the surveys and check the replies.")
+  .argument('[files...]', 'test files (.yaml, .yml, .json) to run (default: every one in $SURVEYS_DIR/tests, or ./surveys/tests)')
+  .action(async (files: string[]) => {
+    process.exitCode = await runConversationTests(files, {
+      surveysDir: process.env.SURVEYS_DIR ?? './surveys',
+      programName: process.env.PROGRAM_NAME ?? 'Parley surveys',
+      helpText: process.env.HELP_TEXT,
       out: (line) => console.log(line),
     });
   });
