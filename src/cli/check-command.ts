@@ -3,6 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeCharacter } from '../sms/gsm-equivalents.ts';
 import { fixQuotes as replaceQuotes } from '../surveys/fix-quotes.ts';
+import { compareCodeUnits, isSurveyFileName } from '../surveys/survey-file-names.ts';
 import { checkSurveySources, type SurveyFileReport, type SurveyFinding } from '../surveys/survey-check.ts';
 
 export interface CheckOptions {
@@ -96,19 +97,12 @@ async function listSurveyFiles(surveysDir: string): Promise<FileList> {
     };
   }
 
-  // The server reads the same files: *.json directly in the folder, except dotfiles.
+  // The server reads the same files: survey files directly in the folder.
   const names = entries
-    .filter((entry) => !entry.isDirectory() && entry.name.endsWith('.json') && !entry.name.startsWith('.'))
+    .filter((entry) => !entry.isDirectory() && isSurveyFileName(entry.name))
     .map((entry) => entry.name)
     .sort(compareCodeUnits);
   return { files: names.map((name) => path.join(surveysDir, name)) };
-}
-
-// Code-unit order, unlike localeCompare, so the later file of a conflict is the same on every machine.
-function compareCodeUnits(a: string, b: string): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  return 0;
 }
 
 /** Replaces typographic characters in one file, prints each replacement, and returns the file's new content. */

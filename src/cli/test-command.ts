@@ -7,6 +7,7 @@ import { isParleyError } from '../errors.ts';
 import { ConversationTestFileError, parseConversationTestFile, type ReplyExpectation } from '../surveys/conversation-test-file.ts';
 import { runConversationTest, type ConversationTestResult } from '../surveys/conversation-test.ts';
 import { SurveyCatalog } from '../surveys/survey-catalog.ts';
+import { compareCodeUnits } from '../surveys/survey-file-names.ts';
 
 export interface ConversationTestsOptions {
   /** Folder the surveys are loaded from. Its `tests` subfolder contains the test files that run when none are named. */
@@ -161,9 +162,3 @@ async function listTestFiles(surveysDir: string): Promise<FileList> {
   return { files: names.map((name) => path.join(testsDir, name)) };
 }
 
-// Code-unit order, unlike localeCompare, so files run in the same order on every machine.
-function compareCodeUnits(a: string, b: string): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  return 0;
-}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ParleyError, SurveyError } from '../errors.ts';
 import { parseSurveyFile, type SurveyVersion } from './survey-file.ts';
+import { compareCodeUnits, isSurveyFileName } from './survey-file-names.ts';
 
 export interface SurveyCatalogOptions {
   /** Folder of survey files. Only `*.json` directly inside it are read. */
@@ -36,18 +37,6 @@ export interface CatalogChange {
 export type CatalogChangeListener = (change: CatalogChange) => void;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-// Dotfiles are editor leftovers such as Emacs's ".#survey.json" lock links.
-function isSurveyFileName(name: string): boolean {
-  return name.endsWith('.json') && !name.startsWith('.');
-}
-
-// Code-unit order, unlike localeCompare, so the file that wins a conflict is the same on every machine.
-function compareCodeUnits(a: string, b: string): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  return 0;
-}
 
 function errorCode(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error ? String(error.code) : undefined;
