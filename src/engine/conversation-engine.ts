@@ -13,7 +13,7 @@ import { KeyedQueue } from './keyed-queue.ts';
 import { classifyKeyword, firstWord } from './keywords.ts';
 import { renderQuestion } from './question-text.ts';
 import { type CompiledSurvey, SurveyVersions } from './survey-versions.ts';
-import { type SurveyEvent, type SurveySnapshot, pendingQuestion } from './survey-machine.ts';
+import { type SurveyEvent, type SurveySnapshot, pendingQuestion, restoreSnapshot } from './survey-machine.ts';
 
 export interface ConversationEngineOptions {
   db: Kysely<Database>;
@@ -23,7 +23,7 @@ export interface ConversationEngineOptions {
   clock: Clock;
 }
 
-/** What handling one message decided, before the message row is written. */
+/** The decision for one message, kept until the message row is written. */
 interface Outcome {
   handledAs: MessageHandling;
   reply: string | null;
@@ -172,7 +172,7 @@ export class ConversationEngine {
   async #answer(store: ConversationStore, message: InboundMessage, session: Session, now: Date): Promise<Outcome> {
     const compiled = await this.#versions.load(session.survey_hash, store);
     const { survey } = compiled.version;
-    const snapshot = compiled.machine.resolveState(JSON.parse(session.snapshot)) as SurveySnapshot;
+    const snapshot = restoreSnapshot(compiled.machine, session.snapshot);
     const question = pendingQuestion(survey, snapshot);
 
     if (question === undefined) {
@@ -200,14 +200,14 @@ export class ConversationEngine {
     }
     await this.#saveProgress(store, session.id, compiled, next, now);
 
-    const nextPrompt = this.#promptFor(compiled, next);
-    let reply: string;
-    if (parsed.ok) reply = nextPrompt;
-    else if (movedOn) reply = joinParagraphs(this.#texts.movingOn, nextPrompt);
-    else reply = joinParagraphs(parsed.expected, renderQuestion(question));
-
-    const handledAs: MessageHandling = parsed.ok ? 'answer' : movedOn ? 'unanswered' : 'invalid_answer';
-    return { handledAs, reply, sessionId: session.id, questionId: question.id };
+    const ids = { sessionId: session.id, questionId: question.id };
+    if (parsed.ok) {
+      return { handledAs: 'answer', reply: this.#promptFor(compiled, next), ...ids };
+    }
+    if (movedOn) {
+      return { handledAs: 'unanswered', reply: joinParagraphs(this.#texts.movingOn, this.#promptFor(compiled, next)), ...ids };
+    }
+    return { handledAs: 'invalid_answer', reply: joinParagraphs(parsed.expected, renderQuestion(question)), ...ids };
   }
 
   async #startByKeyword(store: ConversationStore, message: InboundMessage, now: Date): Promise<Outcome | undefined> {
@@ -257,7 +257,7 @@ export class ConversationEngine {
     if (session === undefined || session.expires_at <= this.#clock.now().toISOString()) return undefined;
 
     const compiled = await this.#versions.load(session.survey_hash, store);
-    const snapshot = compiled.machine.resolveState(JSON.parse(session.snapshot)) as SurveySnapshot;
+    const snapshot = restoreSnapshot(compiled.machine, session.snapshot);
     return { prompt: this.#promptFor(compiled, snapshot), sessionId: session.id };
   }
 

@@ -79,6 +79,11 @@ export function buildSurveyMachine(survey: Survey) {
 export type SurveyMachine = ReturnType<typeof buildSurveyMachine>;
 export type SurveySnapshot = SnapshotFrom<SurveyMachine>;
 
+/** Restores a snapshot stored as the JSON of `machine.getPersistedSnapshot`. */
+export function restoreSnapshot(machine: SurveyMachine, persisted: string): SurveySnapshot {
+  return machine.resolveState(JSON.parse(persisted)) as SurveySnapshot;
+}
+
 /** Returns the question a snapshot is waiting on, or undefined once the survey is complete. */
 export function pendingQuestion(survey: Survey, snapshot: SurveySnapshot): Question | undefined {
   const value: unknown = snapshot.value;
