@@ -103,7 +103,7 @@ describe('SurveyCatalog.load', () => {
     expect(loaded.map((version) => version.survey.id)).toEqual(['first']);
     expect(rejected.map((error) => error.file)).toEqual([path.join(dir, 'b.json')]);
     expect(rejected[0]!.problems).toEqual([
-      `$.keywords[1]: keyword "FEEDBACK" is already used by ${path.join(dir, 'a.json')}. Choose another keyword, or remove it from one of the two files.`,
+      `$.keywords[1]: keyword "FEEDBACK" is already used by ${path.join(dir, 'a.json')}, so texting it could start only one of the two surveys. Choose another keyword, or remove it from one of the two files.`,
     ]);
     expect(surveys.findByKeyword('FEEDBACK')?.survey.id).toBe('first');
     expect(surveys.findByKeyword('SECOND')).toBeUndefined();

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ParleyError, SurveyError } from '../errors.ts';
 import { parseSurveyFile, type SurveyVersion } from './survey-file.ts';
 import { compareCodeUnits, isSurveyFileName } from './survey-file-names.ts';
+import { duplicateKeywordMessage, duplicateSurveyIdMessage } from './validation-messages.ts';
 
 export interface SurveyCatalogOptions {
   /** Folder of survey files. Only `*.json` directly inside it are read. */
@@ -274,14 +275,12 @@ export class SurveyCatalog {
 
     const idOwner = fileById.get(id);
     if (idOwner !== undefined) {
-      problems.push(`$.id: survey id "${id}" is already used by ${idOwner}. Give this survey another id, or remove one of the two files.`);
+      problems.push(`$.id: ${duplicateSurveyIdMessage(id, idOwner)}`);
     }
     keywords.forEach((keyword, index) => {
       const keywordOwner = fileByKeyword.get(keyword);
       if (keywordOwner === undefined) return;
-      problems.push(
-        `$.keywords[${index}]: keyword "${keyword}" is already used by ${keywordOwner}. Choose another keyword, or remove it from one of the two files.`,
-      );
+      problems.push(`$.keywords[${index}]: ${duplicateKeywordMessage(keyword, keywordOwner)}`);
     });
 
     return problems.length === 0 ? undefined : new SurveyError(version.file, problems);

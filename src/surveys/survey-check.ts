@@ -7,6 +7,7 @@ import { listSurveyMessages, type SurveyFieldPath, type SurveyMessage } from './
 import { formatJsonPath, parseSurveyFile } from './survey-file.ts';
 import type { Survey } from './survey-schema.ts';
 import { locateStringCharacter } from './string-position.ts';
+import { duplicateKeywordMessage, duplicateSurveyIdMessage } from './validation-messages.ts';
 
 export type FindingSeverity = 'error' | 'warning';
 
@@ -73,7 +74,7 @@ export function checkSurveySources(sources: readonly SurveySource[]): SurveyFile
       fileById.set(survey.id, report.file);
     } else {
       report.findings.push(
-        finding('error', report.file, json, ['id'], `survey id "${survey.id}" is already used by ${idOwner}. Give this survey another id, or remove one of the two files.`),
+        finding('error', report.file, json, ['id'], duplicateSurveyIdMessage(survey.id, idOwner)),
       );
     }
 
@@ -89,7 +90,7 @@ export function checkSurveySources(sources: readonly SurveySource[]): SurveyFile
           report.file,
           json,
           ['keywords', index],
-          `keyword "${keyword}" is already used by ${keywordOwner}, so texting it could start only one of the two surveys. Choose another keyword, or remove it from one of the two files.`,
+          duplicateKeywordMessage(keyword, keywordOwner),
         ),
       );
     });

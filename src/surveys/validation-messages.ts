@@ -124,3 +124,13 @@ export const fallbackIssueMessage: z.core.$ZodErrorMap = (issue) => {
   const fix = TYPE_FIXES[issue.expected] ?? '';
   return `expected ${expected}, got ${quoteValueWithType(issue.input)}. ${fix}`.trimEnd();
 };
+
+/** Describes a survey id that an earlier file already uses; the server and `parley check` both report it. */
+export function duplicateSurveyIdMessage(id: string, ownerFile: string): string {
+  return `survey id "${id}" is already used by ${ownerFile}. Give this survey another id, or remove one of the two files.`;
+}
+
+/** Describes a start keyword that an earlier file already uses; the server and `parley check` both report it. */
+export function duplicateKeywordMessage(keyword: string, ownerFile: string): string {
+  return `keyword "${keyword}" is already used by ${ownerFile}, so texting it could start only one of the two surveys. Choose another keyword, or remove it from one of the two files.`;
+}
