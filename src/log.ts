@@ -4,7 +4,7 @@ export type { Logger };
 
 export interface LoggerOptions {
   level: string;
-  /** Where JSON lines go; defaults to standard output. */
+  /** Stream that receives the JSON lines; standard output when unset. */
   destination?: pino.DestinationStream;
   /** Formats lines for people with pino-pretty, when that package is installed. */
   pretty?: boolean;

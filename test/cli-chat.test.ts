@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExampleSurveys } from './support/harness.ts';
 import { runParley, type ServerProcess, startServerProcess } from './support/processes.ts';
 
-/** A loopback port that nothing listens on: bound once by this process, then released. */
+/** Finds a loopback port that nothing listens on, by binding it once and releasing it. */
 function closedPort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => {

@@ -5,7 +5,7 @@ import { signTwilioRequest } from '../twilio/webhook-signature.ts';
 import { ParleyError } from '../errors.ts';
 
 export interface TwilioPhoneOptions {
-  /** Where the Parley server listens, e.g. http://127.0.0.1:3000. */
+  /** Base URL of the running Parley server, such as http://127.0.0.1:3000. */
   serverUrl: string;
   /** The PUBLIC_URL the server verifies signatures against. */
   publicUrl: string;
@@ -56,7 +56,7 @@ export class TwilioPhone {
       );
     }
     if (!response.ok) {
-      throw new ParleyError('REQUEST_FAILED', `The server answered ${response.status}: ${text.slice(0, 500)}`);
+      throw new ParleyError('REQUEST_FAILED', `The server returned HTTP ${response.status}: ${text.slice(0, 500)}`);
     }
     return messagesOf(text);
   }

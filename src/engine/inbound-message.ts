@@ -9,7 +9,7 @@ export interface InboundMessage {
   /** The respondent's address, normally an E.164 phone number. */
   from: string;
   to: string;
-  /** Where the respondent wrote to: the Messaging Service SID when present, else `to`. */
+  /** Channel the respondent wrote to: the Messaging Service SID when present, else `to`. */
   channel: string;
   body: string;
   numMedia: number;

@@ -41,7 +41,7 @@ export interface SessionsTable {
   ended_at: string | null;
 }
 
-/** How the engine handled an inbound message; stored for audits and exports. */
+/** Outcome of handling an inbound message, stored for audits and exports. */
 export type MessageHandling =
   | 'answer'
   | 'invalid_answer'
@@ -94,7 +94,7 @@ export interface AnswersTable {
 export interface SuppressionsTable {
   respondent: string;
   channel: string;
-  /** What put the respondent on the list: a keyword Parley read, or Twilio's Advanced Opt-Out. */
+  /** Origin of the entry: a keyword Parley read, or Twilio's Advanced Opt-Out. */
   source: 'keyword' | 'twilio_opt_out';
   message_sid: string | null;
   created_at: string;

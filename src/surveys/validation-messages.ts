@@ -95,7 +95,7 @@ const TYPE_FIXES: Record<string, string> = {
   object: 'Write an object in curly braces: { ... }.',
 };
 
-/** What each required property holds, so that "missing" errors tell the author what to write. */
+/** Description of each required property, so that a "missing" error tells the author what to write. */
 const REQUIRED_PROPERTY_HINTS: Record<string, string> = {
   id: 'a unique id such as "customer-nps" or, in a question, "score"',
   title: 'the survey\'s name, for the people who run it',

@@ -16,10 +16,10 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 
 /**
  * Reads and validates the form fields of `POST .../Messages.json`. An invalid request
- * throws the `TwilioApiError` that Twilio would return. The codes are 21604 without
- * `To`, 21603 without `From` or `MessagingServiceSid`, 21602 without `Body`, 21617
- * for a body over 1600 characters, 21211 for a `To` that is not E.164, 21609 for an
- * invalid `StatusCallback`, and the errors of Twilio's magic test numbers.
+ * throws the `TwilioApiError` that Twilio would return. Missing fields give 21604
+ * (`To`), 21603 (`From` or `MessagingServiceSid`) and 21602 (`Body`). A body over 1600
+ * characters gives 21617, a `To` that is not E.164 gives 21211, and an invalid
+ * `StatusCallback` gives 21609. Twilio's magic test numbers give their own errors.
  */
 export function parseCreateMessageRequest(fields: URLSearchParams): CreateMessageRequest {
   const to = nonEmpty(fields.get('To'));
