@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { type Sender, parseSender } from './sender.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,7 +29,32 @@ export interface Config {
   programName: string;
   /** Replaces the whole default HELP reply when set. */
   helpText: string | undefined;
+  /**
+   * Base URL of Twilio's REST API, such as a local fake's; undefined means Twilio
+   * itself, or in sandbox mode the fake that the server starts.
+   */
+  twilioApiUrl: string | undefined;
+  /** Who distributions send from; undefined when neither TWILIO_FROM nor TWILIO_MESSAGING_SERVICE_SID is set outside sandbox mode. */
+  sender: Sender | undefined;
+  /** How long one request to Twilio's REST API may take, in milliseconds. */
+  twilioRequestTimeoutMs: number;
+  /** Local time of day, in each contact's time zone, when invites and reminders may be sent; undefined sends at any hour. */
+  sendWindow: SendWindow | undefined;
+  /** IANA time zone for contacts whose zone is neither given nor known from their number. */
+  defaultTimezone: string;
+  /** Estimated price of one outbound SMS segment, for `parley status`. */
+  pricePerSegment: number;
+  priceCurrency: string;
 }
+
+/** A daily window of local time, in minutes after midnight; `end` before `start` wraps past midnight. */
+export interface SendWindow {
+  startMinute: number;
+  endMinute: number;
+}
+
+/** The number the sandbox sends from; `parley chat` texts it by default. */
+export const SANDBOX_SENDER = '+15555550100';
 
 type Env = Record<string, string | undefined>;
 
@@ -87,6 +113,19 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const sandbox = twilioAccountSid === undefined && twilioAuthToken === undefined;
+  const sender = parseSender(
+    read('TWILIO_FROM') ?? (sandbox && read('TWILIO_MESSAGING_SERVICE_SID') === undefined ? SANDBOX_SENDER : undefined),
+    read('TWILIO_MESSAGING_SERVICE_SID'),
+    read('TWILIO_SEGMENTS_PER_SECOND'),
+    problems,
+  );
+  const twilioApiUrl = parseApiUrl(read('TWILIO_API_URL'), problems);
+  const twilioRequestTimeoutMs = parseWholeNumber('TWILIO_REQUEST_TIMEOUT_MS', read('TWILIO_REQUEST_TIMEOUT_MS'), 15_000, 100, 300_000, problems);
+  const sendWindow = parseSendWindow(read('SEND_WINDOW'), problems);
+  const defaultTimezone = parseTimezone(read('DEFAULT_TIMEZONE'), problems);
+  const pricePerSegment = parsePrice(read('PRICE_PER_SEGMENT'), problems);
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -104,7 +143,86 @@ export function loadConfig(env: Env = process.env): Config {
     twilioAuthToken,
     programName: read('PROGRAM_NAME') ?? 'Parley surveys',
     helpText: read('HELP_TEXT'),
+    twilioApiUrl,
+    sender,
+    twilioRequestTimeoutMs,
+    sendWindow,
+    defaultTimezone,
+    pricePerSegment,
+    priceCurrency: read('PRICE_CURRENCY') ?? 'USD',
   };
+}
+
+function parseApiUrl(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    problems.push(`TWILIO_API_URL ${JSON.stringify(value)} is invalid: expected an http or https base URL such as http://127.0.0.1:4010, or unset it to use Twilio.`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function parseWholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number, problems: string[]): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    problems.push(`${name} ${JSON.stringify(value)} is invalid: expected a whole number from ${min} to ${max}.`);
+    return fallback;
+  }
+  return number;
+}
+
+const WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+
+function parseSendWindow(value: string | undefined, problems: string[]): SendWindow | undefined {
+  if (value === undefined) return { startMinute: 9 * 60, endMinute: 20 * 60 };
+  if (value.toLowerCase() === 'always') return undefined;
+  const match = WINDOW.exec(value.replace(/\s+/g, ''));
+  const startMinute = match === null ? NaN : Number(match[1]) * 60 + Number(match[2]);
+  const endMinute = match === null ? NaN : Number(match[3]) * 60 + Number(match[4]);
+  if (match === null || endMinute > 24 * 60 || startMinute === endMinute) {
+    problems.push(
+      `SEND_WINDOW ${JSON.stringify(value)} is invalid: expected the local hours when sending is allowed, as HH:MM-HH:MM (for example 09:00-20:00), or "always".`,
+    );
+    return undefined;
+  }
+  return { startMinute, endMinute };
+}
+
+/** Returns whether Intl knows `zone` as an IANA time zone. */
+export function isTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseTimezone(value: string | undefined, problems: string[]): string {
+  const fallback = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (value === undefined) return fallback;
+  if (!isTimezone(value)) {
+    problems.push(`DEFAULT_TIMEZONE ${JSON.stringify(value)} is not a time zone: use an IANA name such as America/New_York or Europe/Berlin.`);
+    return fallback;
+  }
+  return value;
+}
+
+function parsePrice(value: string | undefined, problems: string[]): number {
+  // Twilio's list price for one outbound SMS segment in the US, before carrier fees.
+  if (value === undefined) return 0.0083;
+  const price = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value)) {
+    problems.push(`PRICE_PER_SEGMENT ${JSON.stringify(value)} is invalid: expected a price such as 0.0083, in PRICE_CURRENCY (USD unless set).`);
+    return 0;
+  }
+  return price;
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {

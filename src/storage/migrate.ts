@@ -3,6 +3,7 @@ import { ParleyError } from '../errors.ts';
 import type { Database } from './tables.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as sessionExpiryIndex from './migrations/0002-session-expiry-index.ts';
+import * as distributions from './migrations/0003-distributions.ts';
 
 /**
  * Lists migrations by import rather than by reading the folder, so they run the
@@ -10,7 +11,7 @@ import * as sessionExpiryIndex from './migrations/0002-session-expiry-index.ts';
  */
 const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': initial, '0002-session-expiry-index': sessionExpiryIndex };
+    return { '0001-initial': initial, '0002-session-expiry-index': sessionExpiryIndex, '0003-distributions': distributions };
   },
 };
 

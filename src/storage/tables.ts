@@ -10,6 +10,12 @@ export interface Database {
   messages: MessagesTable;
   answers: AnswersTable;
   suppressions: SuppressionsTable;
+  contacts: ContactsTable;
+  contact_lists: ContactListsTable;
+  contact_list_members: ContactListMembersTable;
+  distributions: DistributionsTable;
+  outbound_messages: OutboundMessagesTable;
+  message_status_events: MessageStatusEventsTable;
 }
 
 /** Every survey version a session ever used, so the session can resume on it after the file changes. */
@@ -94,10 +100,129 @@ export interface AnswersTable {
 export interface SuppressionsTable {
   respondent: string;
   channel: string;
-  /** Origin of the entry: a keyword Parley read, or Twilio's Advanced Opt-Out. */
-  source: 'keyword' | 'twilio_opt_out';
+  /**
+   * Origin of the entry: a keyword Parley read, Twilio's Advanced Opt-Out, or Twilio's
+   * error 21610 (the recipient unsubscribed from the sender) on a send.
+   */
+  source: SuppressionSource;
   message_sid: string | null;
   created_at: string;
+}
+
+export type SuppressionSource = 'keyword' | 'twilio_opt_out' | 'twilio_21610';
+
+export interface ContactsTable {
+  id: Generated<number>;
+  /** E.164, unique: importing the same number again updates the contact. */
+  phone: string;
+  first_name: string | null;
+  last_name: string | null;
+  /** BCP 47 language tag, such as `es` or `pt-BR`. */
+  language: string | null;
+  /** IANA time zone, such as `America/Chicago`; null means guess it from the phone number. */
+  timezone: string | null;
+  /** Every other CSV column, as a JSON object of strings, for piping into messages. */
+  fields: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactListsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+}
+
+export interface ContactListMembersTable {
+  list_id: number;
+  contact_id: number;
+  added_at: string;
+}
+
+export type DistributionMode = 'interactive' | 'link';
+
+/** What kind of sender a distribution uses; it sets the default sending rate. */
+export type SenderKind = 'long_code' | 'toll_free' | 'short_code' | 'alphanumeric' | 'messaging_service';
+
+export interface DistributionsTable {
+  id: Generated<number>;
+  survey_id: string;
+  /** The survey version the invites were written from and the sessions run on. */
+  survey_hash: string;
+  list_id: number;
+  mode: DistributionMode;
+  /** Phone number, short code, sender ID, or Messaging Service SID. */
+  sender: string;
+  sender_kind: SenderKind;
+  segments_per_second: number;
+  /** Earliest time of the first invite. */
+  send_at: string;
+  created_at: string;
+}
+
+/**
+ * Where an outbound message is in the outbox:
+ * - `pending`: waiting for its time, the quiet hours to end, or the sender's rate;
+ * - `sending`: claimed, and the request to Twilio may be in flight;
+ * - `sent`: Twilio accepted it (`message_sid` is set);
+ * - `failed`: Twilio refused it for good, or every retry failed;
+ * - `skipped`: not sent on purpose, with `skip_reason`.
+ */
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/** Statuses Twilio reports for an outbound message. */
+export type DeliveryStatus =
+  | 'accepted'
+  | 'scheduled'
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'undelivered'
+  | 'failed'
+  | 'read'
+  | 'canceled';
+
+export interface OutboundMessagesTable {
+  id: Generated<number>;
+  distribution_id: number;
+  contact_id: number;
+  /** 0 for the invite, 1 and up for the survey's reminders in order. */
+  sequence: number;
+  recipient: string;
+  sender: string;
+  body: string;
+  /** SMS segments of `body`, counted before sending. */
+  segments: number;
+  encoding: 'GSM-7' | 'UCS-2';
+  state: OutboxState;
+  /** Earliest send time; moved later by quiet hours and retries. */
+  not_before: string;
+  /** Requests made to Twilio for this message. */
+  attempts: number;
+  /** When the last request was claimed; a `sending` row older than the lease is reconciled with Twilio. */
+  claimed_at: string | null;
+  message_sid: string | null;
+  /** Twilio's latest status; only ever moves forward. */
+  delivery_status: DeliveryStatus | null;
+  /** Twilio's error code for `delivery_status` or for a refused request; null when it has none. */
+  error_code: number | null;
+  error_message: string | null;
+  skip_reason: string | null;
+  /** The session an interactive invite opened, or that a reminder is for. */
+  session_id: number | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface MessageStatusEventsTable {
+  id: Generated<number>;
+  message_sid: string;
+  status: string;
+  error_code: number | null;
+  /** Every form field of the callback, as JSON. */
+  fields: string;
+  received_at: string;
 }
 
 export type Session = Selectable<SessionsTable>;
@@ -107,3 +232,7 @@ export type Message = Selectable<MessagesTable>;
 export type NewMessage = Insertable<MessagesTable>;
 export type NewAnswer = Insertable<AnswersTable>;
 export type Answer = Selectable<AnswersTable>;
+export type Contact = Selectable<ContactsTable>;
+export type Distribution = Selectable<DistributionsTable>;
+export type OutboundMessage = Selectable<OutboundMessagesTable>;
+export type NewOutboundMessage = Insertable<OutboundMessagesTable>;
