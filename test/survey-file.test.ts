@@ -98,6 +98,40 @@ describe('parseSurveyFile', () => {
     },
   );
 
+  it('reads reminders with their delays in milliseconds', () => {
+    const { survey } = parseSurveyFile(
+      'surveys/test.json',
+      surveyJson({ reminders: [{ after: '4h', text: 'A reminder.' }, { after: '1d', text: 'Last reminder.' }] }),
+    );
+    expect(survey.reminders).toEqual([
+      { after: '4h', text: 'A reminder.', afterMs: 4 * 3_600_000 },
+      { after: '1d', text: 'Last reminder.', afterMs: 86_400_000 },
+    ]);
+    expect(parseSurveyFile('surveys/test.json', surveyJson()).survey.reminders).toEqual([]);
+  });
+
+  it('rejects reminders out of order, too many, or due after the session expired', () => {
+    const problems = problemsOf(
+      surveyJson({
+        expiresAfter: '1d',
+        reminders: [
+          { after: '12h', text: 'One.' },
+          { after: '2h', text: 'Two.' },
+          { after: '1d', text: 'Three.' },
+        ],
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('$.reminders[1].after (line'),
+      expect.stringContaining('$.reminders[2].after (line'),
+    ]);
+    expect(problems[0]).toContain('reminder after "2h" is not later than the one before it ("12h")');
+    expect(problems[1]).toContain('comes when the session has already expired (expiresAfter "1d")');
+
+    const reminders = ['1h', '2h', '3h', '4h'].map((after) => ({ after, text: 'Reply, please.' }));
+    expect(problemsOf(surveyJson({ reminders }))).toEqual([expect.stringContaining('$.reminders (line 26, column 3): at most 3 reminders are allowed')]);
+  });
+
   it('rejects a number as expiresAfter', () => {
     expect(problemsOf(surveyJson({ expiresAfter: 3 }))).toEqual([
       '$.expiresAfter (line 26, column 3): expected a duration such as "3d", got 3 (a number). Write a whole number and a unit in quotes: "90m", "12h" or "3d".',
@@ -117,7 +151,7 @@ describe('parseSurveyFile', () => {
 
   it('rejects an unknown top-level property', () => {
     expect(problemsOf(surveyJson({ expires: '3d' }))).toEqual([
-      '$.expires (line 26, column 3): unknown property "expires". Did you mean "expiresAfter"? The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter".',
+      '$.expires (line 26, column 3): unknown property "expires". Did you mean "expiresAfter"? The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter", "reminders".',
     ]);
   });
 

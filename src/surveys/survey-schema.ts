@@ -140,7 +140,7 @@ const keywordsSchema = z
   .describe('Words that start this survey when texted on their own, matched ignoring case. Each is one word of letters A-Z and digits, and not a reserved word such as STOP or HELP.')
   .transform((keywords) => keywords.map((keyword) => keyword.toUpperCase()));
 
-const expiresAfterSchema = z
+const durationSchema = z
   .string({
     error: (issue) =>
       issue.input === undefined
@@ -148,8 +148,37 @@ const expiresAfterSchema = z
         : `expected a duration such as "3d", got ${quoteValueWithType(issue.input)}. Write a whole number and a unit in quotes: "90m", "12h" or "3d".`,
   })
   .regex(DURATION_PATTERN, { error: (issue) => invalidDurationMessage(issue.input), abort: true })
-  .refine((text) => parseDuration(text) !== undefined, { error: (issue) => invalidDurationMessage(issue.input) })
-  .describe('How long a session waits for the next reply before it expires: a whole number above 0 and m (minutes), h (hours) or d (days), such as "3d".');
+  .refine((text) => parseDuration(text) !== undefined, { error: (issue) => invalidDurationMessage(issue.input) });
+
+const expiresAfterSchema = durationSchema.describe('How long a session waits for the next reply before it expires: a whole number above 0 and m (minutes), h (hours) or d (days), such as "3d".');
+
+const MAX_REMINDERS = 3;
+
+const remindersSchema = z
+  .array(
+    strictObject('a reminder', {
+      after: durationSchema.describe('Time after the invitation was sent, such as "4h" or "1d".'),
+      text: nonEmptyText('reminder text').describe('Message sent before the question the respondent has not answered yet.'),
+    }),
+    { error: (issue) => (issue.input === undefined ? undefined : `expected the reminders as a list in square brackets [ ... ], got ${quoteValueWithType(issue.input)}.`) },
+  )
+  .max(MAX_REMINDERS, { error: `at most ${MAX_REMINDERS} reminders are allowed; more reminders make respondents opt out. Remove the extra ones.` })
+  .superRefine((reminders, context) => {
+    reminders.forEach((reminder, index) => {
+      const previous = reminders[index - 1];
+      if (previous === undefined) return;
+      const [after, before] = [parseDuration(reminder.after), parseDuration(previous.after)];
+      if (after !== undefined && before !== undefined && after <= before) {
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'after'],
+          input: reminder.after,
+          message: `reminder after ${quoteValue(reminder.after)} is not later than the one before it (${quoteValue(previous.after)}). List reminders from the earliest to the latest.`,
+        });
+      }
+    });
+  }, EVEN_WITH_ITEM_ERRORS)
+  .describe('Messages sent to respondents of an invitation who have not replied yet, in order. Each is sent at most once, within the sending hours, and none is sent after the session ends.');
 
 function invalidDurationMessage(input: unknown): string {
   return `invalid duration ${quoteValue(input)}. Use a whole number above 0 followed by m (minutes), h (hours) or d (days), for example "3d" or "12h".`;
@@ -351,7 +380,23 @@ const surveyObjectSchema = strictObject('a survey', {
     .default(DEFAULT_MAX_RETRIES)
     .describe('How many times a question is asked again after an invalid answer before it is recorded as unanswered: 0 to 10.'),
   expiresAfter: expiresAfterSchema.default(DEFAULT_EXPIRES_AFTER),
-});
+  reminders: remindersSchema.optional(),
+}).superRefine((survey, context) => {
+  // A reminder due after the session expired could never be sent.
+  const expiresAfterMs = parseDuration(typeof survey.expiresAfter === 'string' ? survey.expiresAfter : DEFAULT_EXPIRES_AFTER);
+  if (!Array.isArray(survey.reminders) || expiresAfterMs === undefined) return;
+  survey.reminders.forEach((reminder, index) => {
+    const afterMs = typeof reminder?.after === 'string' ? parseDuration(reminder.after) : undefined;
+    if (afterMs !== undefined && afterMs >= expiresAfterMs) {
+      context.addIssue({
+        code: 'custom',
+        path: ['reminders', index, 'after'],
+        input: reminder.after,
+        message: `reminder after ${quoteValue(reminder.after)} comes when the session has already expired (expiresAfter ${quoteValue(survey.expiresAfter ?? DEFAULT_EXPIRES_AFTER)}). Send it earlier or raise expiresAfter.`,
+      });
+    }
+  });
+}, EVEN_WITH_FIELD_ERRORS);
 
 /**
  * Schema of a survey file. Parsing upper-cases the keywords and resolves the defaults:
@@ -365,6 +410,7 @@ export const surveySchema = surveyObjectSchema.transform((survey) => {
     ...survey,
     // The field schema already rejected every string that parseDuration cannot read.
     expiresAfterMs: parseDuration(expiresAfter)!,
+    reminders: (survey.reminders ?? []).map((reminder) => ({ ...reminder, afterMs: parseDuration(reminder.after)! })),
     questions: questions.map((question) => ({ ...question, maxRetries: question.maxRetries ?? maxRetries })),
   };
 });
