@@ -74,8 +74,11 @@ export async function startServer(config: Config, { logger, clock = systemClock 
   }
   const port = (server.address() as AddressInfo).port;
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
-  handle = createApp({ engine, authToken: credentials.authToken, publicUrl, logger }).fetch;
-  logger.info({ port, host: config.host, webhook: `${publicUrl}/twilio/messages` }, 'Parley is listening');
+  handle = createApp({ engine, authToken: credentials.authToken, publicUrl, logger, db, clock }).fetch;
+  logger.info(
+    { port, host: config.host, webhook: `${publicUrl}/twilio/messages`, statusCallback: `${publicUrl}/twilio/status` },
+    'Parley is listening',
+  );
 
   const sweep = setInterval(() => {
     engine.expireSessions().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed; will retry'));

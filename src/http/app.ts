@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { InboundMessage, InboundResult } from '../engine/inbound-message.ts';
+import type { Clock, InboundMessage, InboundResult } from '../engine/inbound-message.ts';
 import { WarningThrottle } from '../log.ts';
 import { InvalidWebhookError, toInboundMessage } from '../twilio/inbound-webhook.ts';
+import type { Database } from '../storage/tables.ts';
+import { statusCallback } from './status-callback.ts';
 import { twilioWebhook, type TwilioWebhookEnv } from './twilio-webhook.ts';
 import { twimlError, twimlReply } from './twiml-reply.ts';
 
@@ -16,13 +19,17 @@ export interface AppDeps {
   authToken: string;
   publicUrl: string;
   logger: Logger;
+  /** Database that status callbacks are stored in and applied to. */
+  db: Kysely<Database>;
+  /** Time stored with each status callback; the system clock when unset. */
+  clock?: Clock;
 }
 
 /**
  * Builds the HTTP app. It stays thin: it verifies and parses Twilio's request,
  * passes the message to the engine and renders the engine's reply as TwiML.
  */
-export function createApp({ engine, authToken, publicUrl, logger }: AppDeps): Hono<TwilioWebhookEnv> {
+export function createApp({ engine, authToken, publicUrl, logger, db, clock }: AppDeps): Hono<TwilioWebhookEnv> {
   const app = new Hono<TwilioWebhookEnv>();
   const warnings = new WarningThrottle(logger);
 
@@ -41,6 +48,8 @@ export function createApp({ engine, authToken, publicUrl, logger }: AppDeps): Ho
     const { reply } = await engine.handle(message);
     return twimlReply(c, reply);
   });
+
+  app.post('/twilio/status', twilioWebhook({ authToken, publicUrl, logger }), statusCallback({ db, logger, clock }));
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` }, 404));
 

@@ -109,7 +109,7 @@ export async function createHarness({ surveys }: HarnessOptions = {}) {
     logger,
     clock,
   });
-  const app = createApp({ engine, authToken: AUTH_TOKEN, publicUrl: PUBLIC_URL, logger });
+  const app = createApp({ engine, authToken: AUTH_TOKEN, publicUrl: PUBLIC_URL, logger, db, clock });
 
   /** Posts a raw body with the given headers. */
   async function post(body: string, headers: Record<string, string>, target = '/twilio/messages'): Promise<WebhookResponse> {
