@@ -463,6 +463,27 @@ describe('fake Twilio injected failures', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(145);
   });
 
+  it('holds a request before it is processed, or its answer after', async () => {
+    const { fake, client } = await startFake();
+
+    fake.setResponseDelay(300);
+    const before = client.messages.create({ to: TO, from: FROM, body: 'Held before' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.messages).toHaveLength(0);
+    await before;
+    fake.setResponseDelay(0);
+
+    fake.setDelayAfterProcessing(300);
+    let answered = false;
+    const after = client.messages.create({ to: TO, from: FROM, body: 'Held after' }).then(() => {
+      answered = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.messages.map((message) => message.body)).toEqual(['Held before', 'Held after']);
+    expect(answered).toBe(false);
+    await after;
+  });
+
   it('rejects every create until cleared', async () => {
     const { fake, client } = await startFake();
     fake.rejectCreates({ code: 21610, message: 'Blocked for this test.' });

@@ -38,6 +38,9 @@ export function createFakeTwilioApp({ accountSid, authToken, messages, faults, d
     const failure = faults.takeFailure();
     if (failure !== undefined) throw failure;
     await next();
+    // A delay here holds back the answer of a request already carried out, as a
+    // connection lost after Twilio accepted a message would.
+    if (faults.delayAfterProcessingMs > 0) await sleep(faults.delayAfterProcessingMs);
   });
 
   app.post(`${ACCOUNT_PATH}/Messages.json`, async (c) => {

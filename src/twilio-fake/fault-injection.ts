@@ -11,8 +11,10 @@ export interface CreateRejection {
 
 /** The failures a test has asked the fake API to inject, consumed by the app's requests. */
 export class FaultInjection {
-  /** Extra time before every response, in milliseconds. */
+  /** Extra time before every request is processed, in milliseconds. */
   responseDelayMs = 0;
+  /** Extra time after a request was processed and before its response, in milliseconds. */
+  delayAfterProcessingMs = 0;
   readonly #nextFailures: Array<429 | 500> = [];
   #createRejection: CreateRejection | undefined;
 

@@ -40,8 +40,10 @@ export interface FakeTwilio {
   readonly statusCallbacks: readonly StatusCallbackRecord[];
   /** Makes the next `count` API requests fail with 429 (code 20429) or 500 (code 20500), unprocessed. */
   failNextRequests(count: number, status: 429 | 500): void;
-  /** Delays every response by `ms` milliseconds; 0 removes the delay. */
+  /** Delays every request by `ms` milliseconds before it is processed; 0 removes the delay. */
   setResponseDelay(ms: number): void;
+  /** Delays every response by `ms` milliseconds after its request was processed (a message created); 0 removes the delay. */
+  setDelayAfterProcessing(ms: number): void;
   /** Rejects every create request with the given error until called with `undefined`. */
   rejectCreates(rejection: CreateRejection | undefined): void;
   /** Makes later messages to `to` fail or go undelivered with an error code; `undefined` restores delivery. */
@@ -109,6 +111,9 @@ export async function startFakeTwilio({
     failNextRequests: (count, status) => faults.failNext(count, status),
     setResponseDelay: (ms) => {
       faults.responseDelayMs = ms;
+    },
+    setDelayAfterProcessing: (ms) => {
+      faults.delayAfterProcessingMs = ms;
     },
     rejectCreates: (rejection) => faults.rejectCreates(rejection),
     setDeliveryFailure: (to, failure) => dispatcher.setDeliveryFailure(to, failure),
