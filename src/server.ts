@@ -5,8 +5,11 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { ParleyError } from './errors.ts';
 import { resolveTwilioCredentials } from './config/twilio-credentials.ts';
+import { Dispatcher } from './distribution/dispatcher.ts';
+import { connectOutboundTwilio, type OutboundTwilio } from './distribution/outbound-twilio.ts';
 import { ConversationEngine } from './engine/conversation-engine.ts';
 import { createEngineTexts } from './engine/engine-texts.ts';
+import { SurveyVersions } from './engine/survey-versions.ts';
 import { type Clock, systemClock } from './engine/inbound-message.ts';
 import { createApp } from './http/app.ts';
 import { ConversationStore } from './storage/conversation-store.ts';
@@ -23,6 +26,10 @@ export interface RunningServer {
   port: number;
   db: Kysely<Database>;
   catalog: SurveyCatalog;
+  /** Sends the outbox; undefined when no sender is configured. */
+  dispatcher: Dispatcher | undefined;
+  /** The Twilio REST API distributions use, with the sandbox's fake when it runs one. */
+  outbound: OutboundTwilio | undefined;
   /** Stops accepting requests, waits for those in flight, then closes the database. */
   close(): Promise<void>;
 }
@@ -80,6 +87,30 @@ export async function startServer(config: Config, { logger, clock = systemClock 
     'Parley is listening',
   );
 
+  let outbound: OutboundTwilio | undefined;
+  let dispatcher: Dispatcher | undefined;
+  if (config.sender === undefined) {
+    logger.warn('no sender configured, so invitations are not sent: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID to send them');
+  } else {
+    outbound = await connectOutboundTwilio(config, credentials, logger);
+    dispatcher = new Dispatcher({
+      db,
+      api: outbound.api,
+      versions: new SurveyVersions(catalog, logger),
+      statusCallbackUrl: `${publicUrl}/twilio/status`,
+      sendWindow: config.sendWindow,
+      defaultTimezone: config.defaultTimezone,
+      requestTimeoutMs: config.twilioRequestTimeoutMs,
+      logger: logger.child({ component: 'dispatcher' }),
+      clock,
+    });
+    dispatcher.start();
+    logger.info(
+      { sender: config.sender.value, kind: config.sender.kind, segmentsPerSecond: config.sender.segmentsPerSecond, api: outbound.apiUrl },
+      'sending invitations',
+    );
+  }
+
   const sweep = setInterval(() => {
     engine.expireSessions().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed; will retry'));
   }, EXPIRY_SWEEP_MS);
@@ -91,6 +122,8 @@ export async function startServer(config: Config, { logger, clock = systemClock 
       logger.info('shutting down: waiting for requests in flight');
       clearInterval(sweep);
       catalog.close();
+      await dispatcher?.stop();
+      await outbound?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
       logger.info('stopped');
@@ -98,7 +131,7 @@ export async function startServer(config: Config, { logger, clock = systemClock 
     return closing;
   };
 
-  return { port, db, catalog, close };
+  return { port, db, catalog, dispatcher, outbound, close };
 }
 
 type AppFetch = Parameters<typeof serve>[0]['fetch'];

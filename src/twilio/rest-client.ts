@@ -10,6 +10,8 @@ export interface TwilioClientOptions {
    * host), such as a fake's `http://127.0.0.1:40123`; unset means the real Twilio.
    */
   apiUrl?: string;
+  /** Request timeout in milliseconds; the twilio package's default is 30 s. */
+  timeoutMs?: number;
 }
 
 /**
@@ -22,17 +24,18 @@ export interface TwilioClientOptions {
  * const client = createTwilioClient({ accountSid, authToken, apiUrl: process.env.TWILIO_API_URL });
  * await client.messages.create({ to: '+15555550123', from: '+15555550100', body: 'Hi' });
  */
-export function createTwilioClient({ accountSid, authToken, apiUrl }: TwilioClientOptions): twilio.Twilio {
-  if (apiUrl === undefined) return twilio(accountSid, authToken);
-  return twilio(accountSid, authToken, { httpClient: new RedirectingRequestClient(parseApiUrl(apiUrl)) });
+export function createTwilioClient({ accountSid, authToken, apiUrl, timeoutMs }: TwilioClientOptions): twilio.Twilio {
+  const httpClient =
+    apiUrl === undefined ? new twilio.RequestClient({ timeout: timeoutMs }) : new RedirectingRequestClient(parseApiUrl(apiUrl), timeoutMs);
+  return twilio(accountSid, authToken, { httpClient });
 }
 
 /** The twilio package's HTTP client, sending every request for a `*.twilio.com` host to another base URL. */
 class RedirectingRequestClient extends twilio.RequestClient {
   readonly #baseUrl: string;
 
-  constructor(baseUrl: URL) {
-    super();
+  constructor(baseUrl: URL, timeoutMs: number | undefined) {
+    super({ timeout: timeoutMs });
     this.#baseUrl = baseUrl.href.replace(/\/$/, '');
   }
 

@@ -1,0 +1,60 @@
+import { loadConfig } from '../config/config.ts';
+import { resolveTwilioCredentials } from '../config/twilio-credentials.ts';
+import { Dispatcher } from '../distribution/dispatcher.ts';
+import { connectOutboundTwilio } from '../distribution/outbound-twilio.ts';
+import { systemClock } from '../engine/inbound-message.ts';
+import { SurveyVersions } from '../engine/survey-versions.ts';
+import { ParleyError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { openDatabase } from '../storage/database.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { SurveyCatalog } from '../surveys/survey-catalog.ts';
+
+/**
+ * Runs `parley worker`: the dispatcher alone, sending the outbox without serving
+ * webhooks. Status callbacks still go to PUBLIC_URL, where `parley serve` answers.
+ */
+export async function runWorker(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+  if (config.sender === undefined) {
+    throw new ParleyError('SENDER_MISSING', 'No sender is configured: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID, then start the worker again.');
+  }
+
+  const credentials = resolveTwilioCredentials(config, { create: false });
+  const outbound = await connectOutboundTwilio(config, credentials, logger, { startSandboxFake: false });
+  const db = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous });
+  await migrateToLatest(db);
+  const catalog = new SurveyCatalog({ dir: config.surveysDir, logger });
+  await catalog.load();
+  catalog.watch();
+
+  const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const dispatcher = new Dispatcher({
+    db,
+    api: outbound.api,
+    versions: new SurveyVersions(catalog, logger),
+    statusCallbackUrl: `${publicUrl}/twilio/status`,
+    sendWindow: config.sendWindow,
+    defaultTimezone: config.defaultTimezone,
+    requestTimeoutMs: config.twilioRequestTimeoutMs,
+    logger: logger.child({ component: 'dispatcher' }),
+    clock: systemClock,
+  });
+  dispatcher.start();
+  logger.info({ sender: config.sender.value, api: outbound.apiUrl, database: config.databaseUrl }, 'worker started');
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'received signal');
+      void (async () => {
+        await dispatcher.stop();
+        catalog.close();
+        await outbound.close();
+        await db.destroy();
+        logger.info('worker stopped');
+        process.exit(0);
+      })();
+    });
+  }
+}
