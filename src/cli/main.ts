@@ -6,6 +6,7 @@ import { type RunningServer, startServer } from '../server.ts';
 import { runChat } from './chat-command.ts';
 import { runCheck } from './check-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
+import { type StatusOptions, runStatusCommand } from './status-command.ts';
 import { runConversationTests } from './test-command.ts';
 
 const program = new Command()
@@ -91,6 +92,16 @@ program
   .option('--out <file>', 'file to write (default: standard output)')
   .action(async (options: ExportCommandOptions) => {
     await runExportCommand(options);
+  });
+
+program
+  .command('status')
+  .description("Show a distribution's invites by delivery status, answers, failures and estimated cost, or list the distributions (reads DATABASE_URL).")
+  .argument('[distribution]', 'distribution id (default: list every distribution)')
+  .option('--json', 'print JSON instead of text')
+  .option('--price <amount>', 'price of one SMS segment for the estimate, in PRICE_CURRENCY (default: PRICE_PER_SEGMENT, or 0.0083)')
+  .action(async (distribution: string | undefined, options: Omit<StatusOptions, 'distribution'>) => {
+    await runStatusCommand({ ...options, distribution });
   });
 
 try {
