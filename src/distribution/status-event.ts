@@ -64,8 +64,8 @@ export async function recordStatusEvent(db: Kysely<Database>, event: StatusEvent
       return { stored, knownStatus, distributionId: undefined, applied: false, suppression: null };
     }
 
-    // A callback can arrive before the sender has stored the MessageSid on its row. Such an
-    // event is only stored here, so the sender must apply stored events when it stores the SID.
+    // A callback can arrive before the dispatcher has stored the MessageSid on its row. Such
+    // an event is only stored here; `applyStoredStatusEvents` applies it once the SID is stored.
     const message = await store.findOutboundMessage(event.messageSid);
 
     let applied = false;
