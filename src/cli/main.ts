@@ -5,6 +5,7 @@ import { createLogger } from '../log.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import { runChat } from './chat-command.ts';
 import { runCheck } from './check-command.ts';
+import { type ContactsImportOptions, runContactsImportCommand } from './contacts-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
 import { type StatusOptions, runStatusCommand } from './status-command.ts';
 import { runConversationTests } from './test-command.ts';
@@ -92,6 +93,18 @@ program
   .option('--out <file>', 'file to write (default: standard output)')
   .action(async (options: ExportCommandOptions) => {
     await runExportCommand(options);
+  });
+
+const contacts = program.command('contacts').description('Manage the contacts that distributions send to (reads DATABASE_URL).');
+
+contacts
+  .command('import')
+  .description('Import contacts from a CSV file with a header row and a phone column, and add them to a list. Exits with 1 when a row was skipped.')
+  .argument('<file>', 'CSV file: UTF-8, with , ; or tab between cells')
+  .option('--list <name>', 'list that receives the contacts, created when missing (default: the file name without its extension)')
+  .option('--default-region <country>', 'ISO 3166-1 alpha-2 country code, such as US, for phone numbers written without +')
+  .action(async (file: string, options: ContactsImportOptions) => {
+    process.exitCode = await runContactsImportCommand(file, options);
   });
 
 program
