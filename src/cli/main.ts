@@ -7,8 +7,10 @@ import { runChat } from './chat-command.ts';
 import { runCheck } from './check-command.ts';
 import { type ContactsImportOptions, runContactsImportCommand } from './contacts-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
+import { runSendCommand, type SendCommandOptions } from './send-command.ts';
 import { type StatusOptions, runStatusCommand } from './status-command.ts';
 import { runConversationTests } from './test-command.ts';
+import { runWorker } from './worker-command.ts';
 
 const program = new Command()
   .name('parley')
@@ -115,6 +117,28 @@ program
   .option('--price <amount>', 'price of one SMS segment for the estimate, in PRICE_CURRENCY (default: PRICE_PER_SEGMENT, or 0.0083)')
   .action(async (distribution: string | undefined, options: Omit<StatusOptions, 'distribution'>) => {
     await runStatusCommand({ ...options, distribution });
+  });
+
+program
+  .command('send')
+  .description('Invite a contact list to a survey: the invitations go into the outbox, and the running server sends them.')
+  .requiredOption('--survey <id>', 'survey id')
+  .requiredOption('--list <name>', 'contact list, as named by `parley contacts import --list`')
+  .option('--mode <mode>', 'interactive (the questions by SMS) or link (a link to a survey elsewhere)', 'interactive')
+  .option('--at <time>', 'send from this date and time, with its offset: 2026-12-05T09:00-05:00 (default: now)')
+  .option('--rate <segments>', "SMS segments per second for this distribution (default: the sender's rate)")
+  .option('--link <url>', 'link mode: the survey address; may use {{phone}} and contact fields')
+  .option('--text <text>', 'link mode: the invitation, containing {{link}} (default: "{{title}}: {{link}}")')
+  .option('--opt-out <text>', 'link mode: how to opt out, required for an alphanumeric sender ID')
+  .action(async (options: SendCommandOptions) => {
+    await runSendCommand(options, (line) => console.log(line));
+  });
+
+program
+  .command('worker')
+  .description('Send the outbox without serving webhooks (the server already sends it; run this to send from another process).')
+  .action(async () => {
+    await runWorker();
   });
 
 try {
