@@ -33,7 +33,15 @@ export function createFakeTwilioApp({ accountSid, authToken, messages, faults, d
   // An injected delay applies to every response. Credentials are checked before an
   // injected 429 or 500, which leaves the request unprocessed, as Twilio's do.
   app.use(`/${API_VERSION}/*`, async function twilioApiGate(c, next) {
-    if (faults.responseDelayMs > 0) await sleep(faults.responseDelayMs);
+    if (faults.responseDelayMs > 0) {
+      await sleep(faults.responseDelayMs);
+      // A client that went away while its request was held never had it carried out,
+      // as when a process dies before its request reached Twilio.
+      if (c.req.raw.signal.aborted) {
+        logger.info({ path: c.req.path }, 'client closed the connection before its request was processed; dropped it');
+        return c.body(null, 408);
+      }
+    }
     if (!hasCredentials(c.req.header('Authorization'), accountSid, authToken)) throw authenticationError();
     const failure = faults.takeFailure();
     if (failure !== undefined) throw failure;
