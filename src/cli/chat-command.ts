@@ -3,6 +3,7 @@ import { isPossiblePhoneNumber } from 'libphonenumber-js';
 import { loadConfig } from '../config/config.ts';
 import { resolveTwilioCredentials } from '../config/twilio-credentials.ts';
 import { ParleyError } from '../errors.ts';
+import { SandboxInbox } from './sandbox-inbox.ts';
 import { TwilioPhone } from './twilio-phone.ts';
 
 export interface ChatOptions {
@@ -44,10 +45,30 @@ export async function runChat(options: ChatOptions): Promise<void> {
     console.log(`Texting ${options.messagingService ?? options.to} from ${options.from} through ${serverUrl}. Type a message and press Enter; Ctrl+D quits.`);
   }
 
-  const lines = readline.createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
   const prompt = (): void => {
     if (interactive) process.stdout.write('you> ');
   };
+
+  // In sandbox mode, invitations and reminders sent to this phone show up as they would on it.
+  const inbox = SandboxInbox.open(config, credentials, options.from);
+  const showInbox = async (): Promise<boolean> => {
+    const bodies = await inbox!.takeNew().catch(() => []);
+    for (const body of bodies) printReply(body);
+    return bodies.length > 0;
+  };
+  let polling: NodeJS.Timeout | undefined;
+  if (inbox !== undefined) {
+    await showInbox();
+    if (interactive) {
+      polling = setInterval(() => {
+        void showInbox().then((shown) => {
+          if (shown) prompt();
+        });
+      }, 1000);
+    }
+  }
+  // Created only now: readline drops lines read before the loop below starts.
+  const lines = readline.createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
   prompt();
   for await (const line of lines) {
     // A phone cannot send an empty SMS, so an empty line only shows the prompt again.
@@ -57,11 +78,14 @@ export async function runChat(options: ChatOptions): Promise<void> {
     }
     const replies = await phone.send(line);
     if (replies.length === 0) console.log('(no reply)');
-    for (const reply of replies) {
-      console.log(reply.split('\n').map((replyLine) => `parley> ${replyLine}`).join('\n'));
-    }
+    for (const reply of replies) printReply(reply);
     prompt();
   }
+  clearInterval(polling);
+}
+
+function printReply(text: string): void {
+  console.log(text.split('\n').map((line) => `parley> ${line}`).join('\n'));
 }
 
 /**
