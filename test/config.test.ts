@@ -102,3 +102,53 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '-1' })).toThrow(/^Invalid configuration:\n {2}- PORT "-1" is invalid/);
   });
 });
+
+describe('loadConfig: sending settings', () => {
+  const production = { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_URL: 'https://surveys.example.org' };
+
+  it('sends from the sandbox number by default, and from nothing in production until told', () => {
+    expect(loadConfig({}).sender).toEqual({ value: '+15555550100', kind: 'long_code', segmentsPerSecond: 1 });
+    expect(loadConfig(production).sender).toBeUndefined();
+  });
+
+  it.each([
+    ['+15555550100', 'long_code', 1],
+    ['+18005550100', 'toll_free', 3],
+    ['+18445550100', 'toll_free', 3],
+    ['+442071838750', 'long_code', 1],
+    ['12345', 'short_code', 100],
+    ['Acme Co', 'alphanumeric', 1],
+  ])('reads TWILIO_FROM %s as a %s sending %i segment(s) per second', (from, kind, rate) => {
+    expect(loadConfig({ ...production, TWILIO_FROM: from }).sender).toEqual({ value: from, kind, segmentsPerSecond: rate });
+  });
+
+  it('reads a Messaging Service and its configured rate', () => {
+    const sid = 'MG0123456789abcdef0123456789abcdef';
+    expect(loadConfig({ ...production, TWILIO_MESSAGING_SERVICE_SID: sid, TWILIO_SEGMENTS_PER_SECOND: '12.5' }).sender).toEqual({
+      value: sid,
+      kind: 'messaging_service',
+      segmentsPerSecond: 12.5,
+    });
+  });
+
+  it('names each invalid sending setting and its fix', () => {
+    expect(problemsOf({ ...production, TWILIO_FROM: '555-0100' })).toEqual([expect.stringMatching(/^TWILIO_FROM "555-0100" is invalid: expected a phone number in E\.164 format/)]);
+    expect(problemsOf({ ...production, TWILIO_FROM: 'AcmeSurveysInc' })).toEqual([expect.stringContaining('TWILIO_FROM "AcmeSurveysInc" is invalid')]);
+    expect(problemsOf({ ...production, TWILIO_MESSAGING_SERVICE_SID: 'MG123' })).toEqual([expect.stringMatching(/^TWILIO_MESSAGING_SERVICE_SID "MG123" is invalid/)]);
+    expect(problemsOf({ ...production, TWILIO_FROM: '+15555550100', TWILIO_MESSAGING_SERVICE_SID: 'MG0123456789abcdef0123456789abcdef' })).toEqual([
+      expect.stringMatching(/^TWILIO_FROM and TWILIO_MESSAGING_SERVICE_SID are both set: set only one/),
+    ]);
+    expect(problemsOf({ TWILIO_SEGMENTS_PER_SECOND: '0' })).toEqual([expect.stringMatching(/^TWILIO_SEGMENTS_PER_SECOND "0" is invalid/)]);
+    expect(problemsOf({ SEND_WINDOW: '9-20' })).toEqual([expect.stringMatching(/^SEND_WINDOW "9-20" is invalid: expected the local hours when sending is allowed, as HH:MM-HH:MM/)]);
+    expect(problemsOf({ DEFAULT_TIMEZONE: 'Mars/Olympus' })).toEqual([expect.stringMatching(/^DEFAULT_TIMEZONE "Mars\/Olympus" is not a time zone/)]);
+    expect(problemsOf({ PRICE_PER_SEGMENT: '$0.01' })).toEqual([expect.stringMatching(/^PRICE_PER_SEGMENT "\$0\.01" is invalid/)]);
+    expect(problemsOf({ TWILIO_API_URL: 'localhost:4010' })).toEqual([expect.stringMatching(/^TWILIO_API_URL "localhost:4010" is invalid/)]);
+    expect(problemsOf({ TWILIO_REQUEST_TIMEOUT_MS: '10s' })).toEqual([expect.stringMatching(/^TWILIO_REQUEST_TIMEOUT_MS "10s" is invalid/)]);
+  });
+
+  it('reads the sending hours, including a window past midnight and none at all', () => {
+    expect(loadConfig({}).sendWindow).toEqual({ startMinute: 540, endMinute: 1200 });
+    expect(loadConfig({ SEND_WINDOW: '22:00-06:30' }).sendWindow).toEqual({ startMinute: 1320, endMinute: 390 });
+    expect(loadConfig({ SEND_WINDOW: 'always' }).sendWindow).toBeUndefined();
+  });
+});
