@@ -1,6 +1,6 @@
 import type { SenderKind } from '../storage/tables.ts';
 
-/** Who distributions send from, and how fast that sender may send. */
+/** The sender of distributions, with the rate it may send at. */
 export interface Sender {
   /** `From` (phone number, short code or sender ID), or a Messaging Service SID. */
   value: string;

@@ -49,9 +49,12 @@ const BATCH = 200;
  *
  * Exactly once: a row is claimed (`sending`) in a committed transaction before the
  * request, and marked `sent` with Twilio's SID after it. A row still `sending` after
- * the lease (a crash, a timeout) is looked up at Twilio: found, it is recorded as
- * sent; not found, it is sent again. So a message is never sent twice and never lost,
- * as long as Twilio lists a message it accepted.
+ * the lease, because of a crash or a timeout, is looked up at Twilio. If Twilio has
+ * it, it is recorded as sent, and otherwise it is sent again. So a message is never
+ * sent twice and never lost, as long as Twilio lists a message it accepted.
+ *
+ * NOTE: the lookup trusts Twilio to have carried out or dropped a request by the end
+ * of the lease; a request that Twilio carried out later would be sent twice.
  */
 export class Dispatcher {
   readonly #options: Required<DispatcherOptions>;

@@ -5,26 +5,17 @@
  * - `permanent`: Twilio refused this message for good; record why and never retry;
  * - `pause`: the account or sender is misconfigured, so every message would fail
  *   alike; keep the message and stop sending until the operator fixes it;
- * - `unknown`: the request may have reached Twilio (a timeout or a dropped
- *   connection); leave the message claimed, and look it up at Twilio before any resend.
+ * - `unknown`: the request may have reached Twilio, as after a timeout or a dropped
+ *   connection. The message stays claimed and is looked up at Twilio before any resend.
  */
 export type SendErrorAction = 'retry' | 'permanent' | 'pause' | 'unknown';
 
 export interface SendErrorVerdict {
   action: SendErrorAction;
-  /** Twilio's error code, when the answer had one. */
+  /** Twilio's error code, when the response had one. */
   code: number | null;
   message: string;
 }
-
-/** Error codes that name the recipient, with what they mean, as listed in Twilio's error dictionary. */
-export const PERMANENT_RECIPIENT_ERRORS: Readonly<Record<number, string>> = {
-  21211: 'invalid To number',
-  21408: 'no permission to send to the region of the number',
-  21610: 'the recipient unsubscribed from this sender',
-  21612: 'the number cannot be reached from this sender',
-  21614: 'the number cannot receive SMS',
-};
 
 /** Account and sender errors: every message would fail the same way, so none is marked failed. */
 const SENDER_ERRORS = new Set([20003, 20404, 21212, 21606, 21659, 21703, 21704]);

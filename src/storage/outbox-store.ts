@@ -58,16 +58,6 @@ export class OutboxStore {
     return rows.map(({ contact_phone, contact_timezone, ...row }) => ({ ...row, contact: { phone: contact_phone, timezone: contact_timezone } }));
   }
 
-  /** The earliest time a pending row becomes due, to sleep until then. */
-  async nextDueTime(): Promise<string | undefined> {
-    const row = await this.#db
-      .selectFrom('outbound_messages')
-      .select((eb) => eb.fn.min('not_before').as('next'))
-      .where('state', '=', 'pending')
-      .executeTakeFirst();
-    return row?.next ?? undefined;
-  }
-
   /** Rows claimed before `claimedBefore` whose request may or may not have reached Twilio. */
   async findStaleSending(claimedBefore: string, limit: number): Promise<OutboundMessage[]> {
     return this.#db
@@ -142,7 +132,7 @@ export class OutboxStore {
     return new Set(rows.map((row) => row.message_sid!));
   }
 
-  /** Whether the respondent has texted anything within the session. */
+  /** Returns whether the respondent has texted anything within the session. */
   async hasReplied(sessionId: number): Promise<boolean> {
     const row = await this.#db.selectFrom('messages').select('id').where('session_id', '=', sessionId).limit(1).executeTakeFirst();
     return row !== undefined;
