@@ -314,6 +314,15 @@ describe('checkSurveySources', () => {
     ]);
   });
 
+  it('counts reminder messages with the first question', () => {
+    const reminders = [{ after: '4h', text: 'Un petit rappel – merci !' }];
+    const [report] = checkSurveySources([{ file: 'a.json', source: JSON.stringify(survey({ reminders })) }]);
+
+    const reminder = report!.messages.at(-1)!;
+    expect(reminder.label).toMatch(/^reminder 1 \+ question "/);
+    expect(reminder.encoding).toBe('UCS-2');
+  });
+
   it('returns segment counts per message', () => {
     const [report] = checkSurveySources([{ file: 'a.json', source: JSON.stringify(survey({ end: 'Merci – à bientôt' })) }]);
 

@@ -23,7 +23,8 @@ const ENGINE_TEXTS = createEngineTexts({ programName: 'Parley surveys' });
  * conversation engine composes them. They are the intro with the first question, each
  * further question, each question asked again after an invalid answer (its hint first)
  * and the end message. Then come the "Let's move on." messages that follow used-up
- * retries. A field's first message in the list is the one it is usually sent in.
+ * retries, and last the reminders, each with the first question. A field's first
+ * message in the list is the one it is usually sent in.
  *
  * The replies to HELP, START and STOP are left out, because their text depends on the
  * server's PROGRAM_NAME and HELP_TEXT.
@@ -59,6 +60,16 @@ export function listSurveyMessages(survey: Survey): SurveyMessage[] {
   for (const next of laterPrompts) {
     messages.push({ label: `moving on + ${next.label}`, text: joinParagraphs(ENGINE_TEXTS.movingOn, next.text), fields: next.fields });
   }
+
+  // A reminder goes only to a respondent who has not replied, so it repeats the first question.
+  const first = askQuestion(questions[0]!, 0);
+  survey.reminders.forEach((reminder, index) => {
+    messages.push({
+      label: `reminder ${index + 1} + ${first.label}`,
+      text: joinParagraphs(reminder.text, first.text),
+      fields: [['reminders', index, 'text'], ...first.fields],
+    });
+  });
   return messages;
 }
 
