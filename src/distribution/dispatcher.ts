@@ -65,6 +65,8 @@ export class Dispatcher {
   readonly #busyRecipients = new Set<string>();
   readonly #abort = new AbortController();
   #pausedUntil = 0;
+  #allowedAtMinute = -1;
+  readonly #allowedAtByZones = new Map<string, Date>();
   #wake: AbortController | undefined;
   #loop: Promise<void> | undefined;
 
@@ -129,12 +131,12 @@ export class Dispatcher {
   }
 
   async #dispatch(row: DueMessage): Promise<void> {
-    const { logger, clock, sendWindow, defaultTimezone } = this.#options;
+    const { logger, clock, defaultTimezone } = this.#options;
     const now = clock.now();
     const store = new OutboxStore(this.#options.db);
     const distribution = await this.#distribution(row.distribution_id);
 
-    const allowedAt = nextSendTime(now, sendWindow, contactTimezones(row.contact, defaultTimezone));
+    const allowedAt = this.#allowedAt(now, contactTimezones(row.contact, defaultTimezone));
     if (allowedAt.getTime() > now.getTime()) {
       await store.retryLater(row.id, 'pending', allowedAt.toISOString());
       logger.debug({ outboxId: row.id, allowedAt }, 'outside sending hours: waiting');
@@ -160,6 +162,26 @@ export class Dispatcher {
       this.#inFlight.delete(request);
     });
     this.#inFlight.add(request);
+  }
+
+  /**
+   * Returns the first time from `now` within the sending hours of all `zones`. Results
+   * are kept for the current minute, because a US number checks 29 zones and a
+   * distribution checks thousands of contacts of the same country.
+   */
+  #allowedAt(now: Date, zones: string[]): Date {
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (minute !== this.#allowedAtMinute) {
+      this.#allowedAtByZones.clear();
+      this.#allowedAtMinute = minute;
+    }
+    const key = zones.join(' ');
+    let allowedAt = this.#allowedAtByZones.get(key);
+    if (allowedAt === undefined) {
+      allowedAt = nextSendTime(new Date(minute * 60_000), this.#options.sendWindow, zones);
+      this.#allowedAtByZones.set(key, allowedAt);
+    }
+    return allowedAt.getTime() <= minute * 60_000 ? now : allowedAt;
   }
 
   /** Claims a row in one transaction with the checks that must hold at the moment of sending. */

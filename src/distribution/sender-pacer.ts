@@ -8,12 +8,15 @@ export class SenderPacer {
   /** Epoch milliseconds before which each sender may not start another request. */
   readonly #readyAt = new Map<string, number>();
 
-  /** Books the sender's next slot for `segments` and resolves when that slot begins. */
+  /**
+   * Waits for the sender's next slot and books it for `segments`. Calls for one sender
+   * must not overlap. The next slot counts from the moment this one really began, since
+   * a timer that fires late would otherwise let the following request come early.
+   */
   async reserve(sender: string, segments: number, segmentsPerSecond: number, signal?: AbortSignal): Promise<void> {
-    const now = Date.now();
-    const start = Math.max(now, this.#readyAt.get(sender) ?? 0);
-    this.#readyAt.set(sender, start + (segments * 1000) / segmentsPerSecond);
-    if (start > now) await sleep(start - now, signal);
+    const wait = (this.#readyAt.get(sender) ?? 0) - Date.now();
+    if (wait > 0) await sleep(wait, signal);
+    this.#readyAt.set(sender, Date.now() + (segments * 1000) / segmentsPerSecond);
   }
 
   /** Gives back a slot reserved for a message that was not sent after all. */
