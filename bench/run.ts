@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { parseSurveyFile } from '../src/surveys/survey-file.ts';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL, type LoadResult, runLoad } from './load.ts';
+import { measureOutbound, type OutboundResult } from './outbound.ts';
 import { type BenchServer, startBenchServer } from './processes.ts';
 import { seedSessions } from './seed.ts';
 
@@ -18,6 +19,7 @@ interface BenchOptions {
   connections: number[];
   sessions: number[];
   memoryRequests: number;
+  outboundInvites: number;
   out: string;
   profile: boolean;
 }
@@ -36,11 +38,12 @@ const program = new Command()
   .option('--connections <list>', 'concurrent connections, comma-separated', toNumberList, [32, 128])
   .option('--sessions <list>', 'existing sessions for the scale runs, comma-separated', toNumberList, [10_000, 1_000_000])
   .option('--memory-requests <count>', 'webhooks sent in the memory run (0 skips it)', toNumber, 1_000_000)
+  .option('--outbound-invites <count>', 'invitations sent in the outbound run (0 skips it)', toNumber, 5_000)
   .option('--out <file>', 'where to write the results', path.join(BENCH_DIR, 'results.json'))
   .option('--profile', 'write CPU profiles of the Parley runs to bench/profiles', false);
 
 
-async function main({ duration, connections, sessions, memoryRequests, out }: BenchOptions): Promise<void> {
+async function main({ duration, connections, sessions, memoryRequests, outboundInvites, out }: BenchOptions): Promise<void> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const surveysDir = path.join(workDir, 'surveys');
   fs.mkdirSync(surveysDir);
@@ -69,7 +72,8 @@ async function main({ duration, connections, sessions, memoryRequests, out }: Be
     }
 
     const memory = memoryRequests > 0 ? await measureMemory(workDir, version, smallest, memoryRequests) : undefined;
-    const report = summarize(rows, memory, { duration, smallest, larger });
+    const outbound = outboundInvites > 0 ? await measureOutbound(workDir, version, outboundInvites) : undefined;
+    const report = summarize(rows, memory, outbound, { duration, smallest, larger });
     fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     printTable(rows, report);
     console.log(`\nResults written to ${path.relative(process.cwd(), out)}`);
@@ -136,7 +140,12 @@ async function measureMemory(workDir: string, version: ReturnType<typeof parseSu
   };
 }
 
-function summarize(rows: Row[], memory: MemoryResult | undefined, settings: { duration: number; smallest: number; larger: number[] }) {
+function summarize(
+  rows: Row[],
+  memory: MemoryResult | undefined,
+  outbound: OutboundResult | undefined,
+  settings: { duration: number; smallest: number; larger: number[] },
+) {
   const find = (name: string, connections: number, extra: Partial<Row> = {}) =>
     rows.find((row) => row.name === name && row.connections === connections && Object.entries(extra).every(([key, value]) => row[key as keyof Row] === value));
   const ratios: Record<string, number> = {};
@@ -149,6 +158,7 @@ function summarize(rows: Row[], memory: MemoryResult | undefined, settings: { du
     const small = large === undefined ? undefined : find('parley', large.connections, { sessions: settings.smallest, synchronous: 'FULL' });
     if (large !== undefined && small !== undefined) ratios[`throughput_${sessions}_over_${settings.smallest}_sessions`] = round(large.requestsPerSecond / small.requestsPerSecond);
   }
+  if (outbound !== undefined) ratios.outbound_dispatcher_over_direct_client = round(outbound.dispatcherPerSecond / outbound.directClientPerSecond);
   return {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -156,6 +166,7 @@ function summarize(rows: Row[], memory: MemoryResult | undefined, settings: { du
     rows,
     ratios,
     memory,
+    outbound,
   };
 }
 
@@ -172,6 +183,12 @@ function printTable(rows: Row[], report: ReturnType<typeof summarize>): void {
   if (report.memory !== undefined) {
     const { requests, rssStartMb, rssPeakMb, rssEndMb } = report.memory;
     console.log(`Memory: RSS ${rssStartMb} MB at start, ${rssPeakMb} MB peak, ${rssEndMb} MB after ${requests} webhooks`);
+  }
+  if (report.outbound !== undefined) {
+    const { invites, dispatcherPerSecond, directClientPerSecond } = report.outbound;
+    console.log(
+      `Outbound: ${invites} invitations at ${Math.round(dispatcherPerSecond)} per second through parley worker; the twilio client alone created ${Math.round(directClientPerSecond)} messages per second`,
+    );
   }
 }
 

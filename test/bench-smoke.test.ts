@@ -14,7 +14,7 @@ it('bench smoke run', async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-')), 'results.json');
   await run(
     process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', '--duration', '1', '--connections', '4', '--sessions', '200,400', '--memory-requests', '300', '--out', out],
+    ['--import', 'tsx', 'bench/run.ts', '--duration', '1', '--connections', '4', '--sessions', '200,400', '--memory-requests', '300', '--outbound-invites', '40', '--out', out],
     { cwd: ROOT, timeout: 120_000 },
   );
 
@@ -34,7 +34,10 @@ it('bench smoke run', async () => {
     'parley_FULL_4c_over_limit',
     'parley_NORMAL_4c_over_limit',
     'throughput_400_over_200_sessions',
+    'outbound_dispatcher_over_direct_client',
   ]);
+  expect(report.outbound.invites).toBe(40);
+  expect(report.outbound.dispatcherPerSecond).toBeGreaterThan(0);
   expect(report.memory.requests).toBe(300);
   expect(report.memory.rssEndMb).toBeGreaterThan(0);
 }, 120_000);
