@@ -86,6 +86,11 @@ describe('parseSingleNumber', () => {
     ['about 30 years', 30],
     ['$20', 20],
     ['50%', 50],
+    ['seven', 7],
+    ['Twenty one', 21],
+    ['twenty-one years', 21],
+    ['a hundred', 100],
+    ['ｆｉｖｅ', 5],
   ])('reads %j as %j', (text, expected) => {
     expect(parseSingleNumber(text)).toBe(expected);
   });
@@ -93,7 +98,11 @@ describe('parseSingleNumber', () => {
   it.each([
     [''],
     ['   '],
-    ['seven'],
+    ['no one'],
+    ['five or six'],
+    ['3 four'],
+    ['one hundred and five'],
+    ['fiver'],
     ['4 or 5'],
     ['1-5'],
     ['1 - 5'],
@@ -134,11 +143,12 @@ describe('parseAnswer for nps', () => {
     ['8/10', 8],
     ['9 out of 10', 9],
     ['I would say 6', 6],
+    ['seven', 7],
   ])('reads %j as %j', (body, expected) => {
     expect(parseAnswer(score, body)).toEqual({ ok: true, value: expected });
   });
 
-  it.each([[''], ['11'], ['-1'], ['7.5'], ['seven'], ['4 or 5'], ['1-5'], ['100']])('rejects %j', (body) => {
+  it.each([[''], ['11'], ['-1'], ['7.5'], ['eleven'], ['4 or 5'], ['1-5'], ['100']])('rejects %j', (body) => {
     expect(parseAnswer(score, body)).toEqual({ ok: false, expected: 'Please reply with a number from 0 to 10.' });
   });
 });

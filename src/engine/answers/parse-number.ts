@@ -1,6 +1,7 @@
 import type { NpsQuestion, NumberQuestion } from '../../surveys/survey-schema.ts';
 import type { AnswerResult } from './answer-result.ts';
 import { foldDecimalDigits } from './normalize.ts';
+import { replaceNumberWords } from './number-words.ts';
 
 const ARABIC_DECIMAL_SEPARATOR = /\u066B/g;
 const ARABIC_THOUSANDS_SEPARATOR = /\u066C/g;
@@ -24,10 +25,11 @@ export interface SingleNumberOptions {
  * Words around the number are allowed, so "about 30 years" is 30 and "$20" is 20. A
  * number joined to letters ("5k", "2nd", "1e3") is unreadable, and ranges ("1-5"),
  * alternatives ("4 or 5") and European decimal commas ("3,5") count as several numbers.
- * Digits of any script count ("٣" is 3), as do full-width forms ("２").
+ * Digits of any script count ("٣" is 3), as do full-width forms ("２") and English
+ * number words from zero to one hundred ("twenty one" is 21).
  */
 export function parseSingleNumber(text: string, { outOf }: SingleNumberOptions = {}): number | undefined {
-  let reply = foldDecimalDigits(text.normalize('NFKC'))
+  let reply = replaceNumberWords(foldDecimalDigits(text.normalize('NFKC')))
     .replace(ARABIC_DECIMAL_SEPARATOR, '.')
     .replace(ARABIC_THOUSANDS_SEPARATOR, ',')
     .replace(DASH_VARIANTS, '-');
