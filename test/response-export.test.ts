@@ -283,10 +283,10 @@ describe('runExport errors', () => {
   it.each([
     [
       { status: 'completed,done' },
-      '--status "done" is not a response status. Use one or more of completed, partial, expired, opted_out, superseded, separated by commas.',
+      '--status "done" is not a response status. Use one or more of completed, screened_out, partial, expired, opted_out, superseded, separated by commas.',
     ],
-    [{ status: 'active' }, '--status "active" is not a response status. Use one or more of completed, partial, expired, opted_out, superseded, separated by commas.'],
-    [{ status: '' }, '--status "" is not a response status. Use one or more of completed, partial, expired, opted_out, superseded, separated by commas.'],
+    [{ status: 'active' }, '--status "active" is not a response status. Use one or more of completed, screened_out, partial, expired, opted_out, superseded, separated by commas.'],
+    [{ status: '' }, '--status "" is not a response status. Use one or more of completed, screened_out, partial, expired, opted_out, superseded, separated by commas.'],
     [{ format: 'xml' }, '--format "xml" is not supported. Use one of csv, json, ndjson.'],
     ...['yesterday', '2026-02-30', '2026-12-04T25:00Z', '04/12/2026', '2026-12-04 10:00'].map((since) => [
       { since },

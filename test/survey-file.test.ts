@@ -145,13 +145,13 @@ describe('parseSurveyFile', () => {
 
     expect(problemsOf(source)).toEqual([
       '$.questions[0] (line 9, column 5): missing required property "choices" (the list of 2 to 9 options, such as ["Yes", "No", "Not sure"]). Add it.',
-      '$.questions[0].choises (line 13, column 7): unknown property "choises". Did you mean "choices"? The properties allowed in a choice question are "id", "type", "text", "choices", "maxRetries".',
+      '$.questions[0].choises (line 13, column 7): unknown property "choises". Did you mean "choices"? The properties allowed in a choice question are "id", "type", "text", "choices", "maxRetries", "optional", "showIf", "next".',
     ]);
   });
 
   it('rejects an unknown top-level property', () => {
     expect(problemsOf(surveyJson({ expires: '3d' }))).toEqual([
-      '$.expires (line 26, column 3): unknown property "expires". Did you mean "expiresAfter"? The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter", "reminders".',
+      '$.expires (line 26, column 3): unknown property "expires". Did you mean "expiresAfter"? The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter", "reminders", "ends", "scores", "skipWord".',
     ]);
   });
 
@@ -165,13 +165,13 @@ describe('parseSurveyFile', () => {
 
   it('rejects a missing question type', () => {
     expect(problemsOf(surveyJson({ questions: [{ id: 'q', text: 'Why?' }] }))).toEqual([
-      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text".',
+      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text", "message".',
     ]);
   });
 
   it('rejects an unknown question type', () => {
     expect(problemsOf(surveyJson({ questions: [{ id: 'q', type: 'yes-no', text: 'OK?' }] }))).toEqual([
-      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text".',
+      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text", "message".',
     ]);
   });
 

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { type Sender, canReceiveReplies } from '../config/sender.ts';
-import { renderQuestion } from '../engine/question-text.ts';
+import { initialTransition } from 'xstate';
+import { buildSurveyMachine } from '../engine/survey-machine.ts';
+import { contactFields, renderOpening } from '../engine/survey-prompt.ts';
 import { ParleyError } from '../errors.ts';
 import { countSegments } from '../sms/segments.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
@@ -161,10 +163,11 @@ function checkMode({ mode, sender, link, optOut }: DistributionRequest): void {
 
 /** Returns the function that writes each contact's invitation, after checking the templates once. */
 function inviteWriter({ survey, mode, sender, link, text, optOut }: DistributionRequest): (contact: Contact) => string {
-  const { intro, title, questions } = survey.survey;
+  const { title } = survey.survey;
   if (mode === 'interactive') {
-    const body = withOptOutHint(joinParagraphs(intro, renderQuestion(questions[0]!)));
-    return () => body;
+    // The dispatcher opens each session with the same initial snapshot when the invite is sent.
+    const [initial] = initialTransition(buildSurveyMachine(survey.survey));
+    return (contact) => withOptOutHint(renderOpening(survey.survey, initial, contactFields(contact)));
   }
 
   const template = text ?? DEFAULT_LINK_TEXT;

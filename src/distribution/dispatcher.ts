@@ -4,11 +4,12 @@ import { initialTransition } from 'xstate';
 import type { SendWindow } from '../config/config.ts';
 import { contactTimezones } from '../contacts/contact-timezones.ts';
 import type { Clock } from '../engine/inbound-message.ts';
-import { renderQuestion } from '../engine/question-text.ts';
 import { pendingQuestion, restoreSnapshot } from '../engine/survey-machine.ts';
+import { contactFields, fillSurveyText, renderPrompt } from '../engine/survey-prompt.ts';
 import type { SurveyVersions } from '../engine/survey-versions.ts';
 import { maskPhone } from '../log.ts';
 import { countSegments } from '../sms/segments.ts';
+import { findContactByPhone } from '../storage/contact-lookup.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
 import { type DueMessage, OutboxStore } from '../storage/outbox-store.ts';
 import type { Database, Distribution, NewOutboundMessage, OutboundMessage } from '../storage/tables.ts';
@@ -349,16 +350,19 @@ export class Dispatcher {
     await store.insertMessages(reminders);
   }
 
-  /** A reminder's text followed by the question its session waits on. */
+  /** A reminder's text followed by what its session last sent: the pending question and the messages before it. */
   async #reminderBody(row: OutboundMessage, distribution: Distribution): Promise<ReminderBody | undefined> {
     if (row.session_id === null) return undefined;
     const conversations = new ConversationStore(this.#options.db);
     const session = await this.#options.db.selectFrom('sessions').select(['snapshot', 'survey_hash']).where('id', '=', row.session_id).executeTakeFirst();
     if (session === undefined) return undefined;
     const compiled = await this.#options.versions.load(session.survey_hash ?? distribution.survey_hash, conversations);
-    const reminder = compiled.version.survey.reminders[row.sequence - 1];
-    const question = pendingQuestion(compiled.version.survey, restoreSnapshot(compiled.machine, session.snapshot));
-    const body = joinParagraphs(reminder?.text ?? row.body, question === undefined ? undefined : renderQuestion(question));
+    const { survey } = compiled.version;
+    const reminder = survey.reminders[row.sequence - 1];
+    const snapshot = restoreSnapshot(compiled.machine, session.snapshot);
+    const contact = contactFields(await findContactByPhone(this.#options.db, row.recipient));
+    const prompt = pendingQuestion(survey, snapshot) === undefined ? undefined : renderPrompt(survey, snapshot, contact);
+    const body = joinParagraphs(fillSurveyText(survey, reminder?.text ?? row.body, snapshot, contact), prompt);
     return { body, ...countSegments(body) };
   }
 

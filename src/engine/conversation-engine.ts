@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { initialTransition, transition } from 'xstate';
 import { maskPhone } from '../log.ts';
+import { findContactByPhone } from '../storage/contact-lookup.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
 import type { Database, MessageHandling, Session } from '../storage/tables.ts';
@@ -10,10 +11,11 @@ import { parseAnswer } from './answers/index.ts';
 import type { EngineTexts } from './engine-texts.ts';
 import type { Clock, InboundMessage, InboundResult } from './inbound-message.ts';
 import { KeyedQueue } from './keyed-queue.ts';
-import { classifyKeyword, firstWord } from './keywords.ts';
-import { renderQuestion } from './question-text.ts';
+import { classifyKeyword, firstWord, normalizeKeyword } from './keywords.ts';
+import { computeScores } from './scores.ts';
 import { type CompiledSurvey, SurveyVersions } from './survey-versions.ts';
-import { type SurveyEvent, type SurveySnapshot, pendingQuestion, restoreSnapshot } from './survey-machine.ts';
+import { type SurveyEvent, type SurveySnapshot, pendingQuestion, reachedEnd, restoreSnapshot } from './survey-machine.ts';
+import { type ContactFields, contactFields, renderOpening, renderPrompt, renderQuestionAlone } from './survey-prompt.ts';
 
 export interface ConversationEngineOptions {
   db: Kysely<Database>;
@@ -30,6 +32,9 @@ interface Outcome {
   sessionId?: number | undefined;
   questionId?: string | undefined;
 }
+
+/** Looks up the respondent's contact fields for piped text, within the message's transaction. */
+type ContactFinder = (phone: string) => Promise<ContactFields | undefined>;
 
 /** Thrown inside the transaction to roll it back when another delivery claimed the MessageSid first. */
 class AlreadyClaimed extends Error {}
@@ -84,7 +89,7 @@ export class ConversationEngine {
       return await this.#writes.run(async (trx) => {
         const store = new ConversationStore(trx);
         const now = this.#clock.now();
-        const outcome = await this.#decide(store, message, now);
+        const outcome = await this.#decide(store, message, now, (phone) => findContactByPhone(trx, phone).then(contactFields));
 
         const claimed = await store.insertMessage({
           message_sid: message.messageSid,
@@ -116,7 +121,7 @@ export class ConversationEngine {
     }
   }
 
-  async #decide(store: ConversationStore, message: InboundMessage, now: Date): Promise<Outcome> {
+  async #decide(store: ConversationStore, message: InboundMessage, now: Date, findContact: ContactFinder): Promise<Outcome> {
     const { from, channel } = message;
 
     if (message.optOutType !== undefined) {
@@ -133,11 +138,11 @@ export class ConversationEngine {
     }
     if (keyword === 'opt-in' || (keyword === 'yes' && suppressed)) {
       await store.unsuppress(from, channel);
-      const pending = await this.#pendingPrompt(store, from, channel);
+      const pending = await this.#pendingPrompt(store, from, channel, findContact);
       return { handledAs: 'opt_in', reply: joinParagraphs(this.#texts.optIn, pending?.prompt), sessionId: pending?.sessionId };
     }
     if (keyword === 'help') {
-      const pending = await this.#pendingPrompt(store, from, channel);
+      const pending = await this.#pendingPrompt(store, from, channel, findContact);
       return { handledAs: 'help', reply: joinParagraphs(this.#texts.help, pending?.prompt), sessionId: pending?.sessionId };
     }
     if (suppressed) {
@@ -154,10 +159,10 @@ export class ConversationEngine {
     }
 
     if (session !== undefined) {
-      return this.#answer(store, message, session, now);
+      return this.#answer(store, message, session, now, findContact);
     }
 
-    const started = await this.#startByKeyword(store, message, now);
+    const started = await this.#startByKeyword(store, message, now, findContact);
     if (started !== undefined) return started;
 
     expired ??= await store.findLatestSession(from, channel).then((latest) => (latest?.status === 'expired' ? latest : undefined));
@@ -169,48 +174,59 @@ export class ConversationEngine {
     return { handledAs: 'no_session', reply: this.#texts.noSession(keywords) };
   }
 
-  async #answer(store: ConversationStore, message: InboundMessage, session: Session, now: Date): Promise<Outcome> {
+  async #answer(store: ConversationStore, message: InboundMessage, session: Session, now: Date, findContact: ContactFinder): Promise<Outcome> {
     const compiled = await this.#versions.load(session.survey_hash, store);
     const { survey } = compiled.version;
     const snapshot = restoreSnapshot(compiled.machine, session.snapshot);
     const question = pendingQuestion(survey, snapshot);
+    const contact = await findContact(message.from);
 
     if (question === undefined) {
-      // A completed machine in an active session means an earlier write was cut short; close it.
-      this.#logger.error({ sessionId: session.id }, 'active session has no pending question; marking it completed');
-      await store.updateSession(session.id, { status: 'completed', ended_at: now.toISOString() });
-      return { handledAs: 'no_session', reply: survey.end, sessionId: session.id };
+      // A finished machine in an active session means an earlier write was cut short; close it.
+      const end = reachedEnd(survey, snapshot);
+      this.#logger.error({ sessionId: session.id, endId: end?.id }, 'active session has no pending question; marking it ended');
+      await store.updateSession(session.id, {
+        status: end?.screenOut === true ? 'screened_out' : 'completed',
+        end_id: end?.id ?? null,
+        ended_at: now.toISOString(),
+      });
+      return { handledAs: 'no_session', reply: renderPrompt(survey, snapshot, contact), sessionId: session.id };
     }
 
-    const parsed = parseAnswer(question, message.body);
-    const event: SurveyEvent = parsed.ok ? { type: 'ANSWER', value: parsed.value } : { type: 'INVALID' };
+    // The skip word is read before the answer, so that "skip" is not stored as a text answer.
+    const skipped = question.optional === true && normalizeKeyword(message.body) === survey.skipWord;
+    const parsed = skipped ? undefined : parseAnswer(question, message.body);
+    const event: SurveyEvent = skipped ? { type: 'SKIP' } : parsed!.ok ? { type: 'ANSWER', value: parsed!.value } : { type: 'INVALID' };
     const [next] = transition(compiled.machine, snapshot, event);
-    const movedOn = next.value !== snapshot.value;
+    const movedOn = next.value !== snapshot.value || next.status === 'done';
 
-    if (parsed.ok || movedOn) {
+    if (parsed === undefined || parsed.ok || movedOn) {
       await store.insertAnswer({
         session_id: session.id,
         question_id: question.id,
-        status: parsed.ok ? 'answered' : 'unanswered',
+        status: parsed === undefined ? 'skipped' : parsed.ok ? 'answered' : 'unanswered',
         message_sid: message.messageSid,
         raw_text: message.body,
-        value: parsed.ok ? JSON.stringify(parsed.value) : null,
+        value: parsed?.ok === true ? JSON.stringify(parsed.value) : null,
         answered_at: now.toISOString(),
       });
     }
     await this.#saveProgress(store, session.id, compiled, next, now);
 
     const ids = { sessionId: session.id, questionId: question.id };
+    if (parsed === undefined) {
+      return { handledAs: 'skipped', reply: renderPrompt(survey, next, contact), ...ids };
+    }
     if (parsed.ok) {
-      return { handledAs: 'answer', reply: this.#promptFor(compiled, next), ...ids };
+      return { handledAs: 'answer', reply: renderPrompt(survey, next, contact), ...ids };
     }
     if (movedOn) {
-      return { handledAs: 'unanswered', reply: joinParagraphs(this.#texts.movingOn, this.#promptFor(compiled, next)), ...ids };
+      return { handledAs: 'unanswered', reply: joinParagraphs(this.#texts.movingOn, renderPrompt(survey, next, contact)), ...ids };
     }
-    return { handledAs: 'invalid_answer', reply: joinParagraphs(parsed.expected, renderQuestion(question)), ...ids };
+    return { handledAs: 'invalid_answer', reply: joinParagraphs(parsed.expected, renderQuestionAlone(survey, question, next, contact)), ...ids };
   }
 
-  async #startByKeyword(store: ConversationStore, message: InboundMessage, now: Date): Promise<Outcome | undefined> {
+  async #startByKeyword(store: ConversationStore, message: InboundMessage, now: Date, findContact: ContactFinder): Promise<Outcome | undefined> {
     const version = this.#catalog.findByKeyword(firstWord(message.body));
     if (version === undefined) return undefined;
 
@@ -231,34 +247,38 @@ export class ConversationEngine {
     });
 
     this.#logger.info({ sessionId, surveyId: version.survey.id, hash: version.hash }, 'session started');
-    return { handledAs: 'survey_started', reply: joinParagraphs(version.survey.intro, this.#promptFor(compiled, initial)), sessionId };
+    // A survey whose questions are all hidden at the start ends at once.
+    if (initial.status === 'done') await this.#saveProgress(store, sessionId, compiled, initial, now);
+    return { handledAs: 'survey_started', reply: renderOpening(version.survey, initial, await findContact(message.from)), sessionId };
   }
 
   async #saveProgress(store: ConversationStore, sessionId: number, compiled: CompiledSurvey, next: SurveySnapshot, now: Date): Promise<void> {
-    const done = next.status === 'done';
+    const { survey } = compiled.version;
+    const end = reachedEnd(survey, next);
+    const scores = computeScores(survey.scores, next.context.answers);
     await store.updateSession(sessionId, {
       snapshot: JSON.stringify(compiled.machine.getPersistedSnapshot(next)),
       last_activity_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + compiled.version.survey.expiresAfterMs).toISOString(),
-      ...(done ? { status: 'completed' as const, ended_at: now.toISOString() } : {}),
+      expires_at: new Date(now.getTime() + survey.expiresAfterMs).toISOString(),
+      scores: Object.keys(survey.scores).length === 0 ? null : JSON.stringify(scores),
+      ...(end === undefined ? {} : { status: end.screenOut ? ('screened_out' as const) : ('completed' as const), end_id: end.id, ended_at: now.toISOString() }),
     });
-    if (done) this.#logger.info({ sessionId }, 'session completed');
+    if (end !== undefined) this.#logger.info({ sessionId, endId: end.id, screenedOut: end.screenOut }, 'session ended');
   }
 
-  /** The next question, or the end message once the machine has finished. */
-  #promptFor(compiled: CompiledSurvey, snapshot: SurveySnapshot): string {
-    const question = pendingQuestion(compiled.version.survey, snapshot);
-    return question === undefined ? compiled.version.survey.end : renderQuestion(question);
-  }
-
-  /** The question an active session waits on, so HELP and START can repeat it. */
-  async #pendingPrompt(store: ConversationStore, from: string, channel: string): Promise<{ prompt: string; sessionId: number } | undefined> {
+  /** What an active session last sent (the pending question and the messages before it), so HELP and START can repeat it. */
+  async #pendingPrompt(
+    store: ConversationStore,
+    from: string,
+    channel: string,
+    findContact: ContactFinder,
+  ): Promise<{ prompt: string; sessionId: number } | undefined> {
     const session = await store.findActiveSession(from, channel);
     if (session === undefined || session.expires_at <= this.#clock.now().toISOString()) return undefined;
 
     const compiled = await this.#versions.load(session.survey_hash, store);
     const snapshot = restoreSnapshot(compiled.machine, session.snapshot);
-    return { prompt: this.#promptFor(compiled, snapshot), sessionId: session.id };
+    return { prompt: renderPrompt(compiled.version.survey, snapshot, await findContact(from)), sessionId: session.id };
   }
 
   async #optOut(

@@ -1,79 +1,143 @@
 import { type SnapshotFrom, assign, setup } from 'xstate';
-import type { Question, Survey } from '../surveys/survey-schema.ts';
+import { DEFAULT_END_ID } from '../surveys/logic-schema.ts';
+import type { MessageQuestion, Question, Survey, SurveyItem } from '../surveys/survey-schema.ts';
+import { type AnswerValue, type Condition, type ConditionFacts, type RecordedAnswer, evaluateCondition } from './conditions.ts';
+import { computeScores } from './scores.ts';
 
-export type AnswerValue = string | number | boolean;
-
-export type RecordedAnswer = { status: 'answered'; value: AnswerValue } | { status: 'unanswered' };
+export type { AnswerValue, RecordedAnswer } from './conditions.ts';
 
 export interface SurveyContext {
   answers: Record<string, RecordedAnswer>;
   /** Invalid replies to the pending question so far. */
   invalidAttempts: number;
+  /**
+   * Ids of the messages passed since the last reply, in order. They are sent before the
+   * pending question or the end. Snapshots stored before messages existed lack it.
+   */
+  lead?: string[];
 }
 
-/** The engine parses the reply against the pending question first, then sends one of these. */
-export type SurveyEvent = { type: 'ANSWER'; value: AnswerValue } | { type: 'INVALID' };
+/**
+ * The engine parses the reply against the pending question first, then sends one of
+ * these. SKIP is the survey's skip word on an optional question.
+ */
+export type SurveyEvent = { type: 'ANSWER'; value: AnswerValue } | { type: 'INVALID' } | { type: 'SKIP' };
 
-/** State of the machine once the survey has ended. */
+/** State of the machine once the survey has ended with its `end` message. */
 export const COMPLETED_STATE = 'completed';
 const QUESTION_STATE_PREFIX = 'ask:';
+const MESSAGE_STATE_PREFIX = 'message:';
+const ROUTE_STATE_PREFIX = 'route:';
+const END_STATE_PREFIX = 'end:';
 
 /** State name for a question; the prefix keeps any question id apart from the final state. */
 export function questionState(questionId: string): string {
   return QUESTION_STATE_PREFIX + questionId;
 }
 
+/** The end a finished survey reached: the `end` message, or one of `ends`. */
+export interface ReachedEnd {
+  id: string;
+  text: string;
+  screenOut: boolean;
+}
+
+type Guard = (args: { context: SurveyContext }) => boolean;
+type TransitionConfig = { target?: string; guard?: Guard; actions?: unknown };
+
 /**
- * Builds the XState machine for one survey version: one state per question, in file
- * order, and a final state. An answer moves on; an invalid reply stays until the
- * question's `maxRetries` are used up, then records the question as unanswered and
- * moves on.
+ * Builds the XState machine for one survey version.
+ *
+ * Each question has an `ask:` state that waits for a reply. A reply moves to the
+ * question's `route:` state, whose eventless (`always`) transitions carry the `next`
+ * rules as guards on the context, in order, with the following entry as the fallback.
+ * A message has a `message:` state that records it in `context.lead` and moves on at
+ * once, so the machine rests only in `ask:` states and final states. An entry whose
+ * `showIf` does not hold passes straight to the following entry. The final states are
+ * `completed` (the `end` message) and `end:<id>` for each of `ends`.
+ *
+ * Guards read the answers in the context and the scores computed from them. Loops are
+ * impossible because the schema allows a `goto` only to a later entry.
  */
 export function buildSurveyMachine(survey: Survey) {
   const states: Record<string, object> = {};
+  const facts = (context: SurveyContext): ConditionFacts => ({ answers: context.answers, scores: computeScores(survey.scores, context.answers) });
+  const holds = (condition: Condition): Guard => ({ context }) => evaluateCondition(condition, facts(context));
+  const isHidden = (item: SurveyItem): Guard => ({ context }) => item.showIf !== undefined && !evaluateCondition(item.showIf, facts(context));
 
-  survey.questions.forEach((question: Question, index: number) => {
-    const following = survey.questions[index + 1];
-    const next = following === undefined ? COMPLETED_STATE : questionState(following.id);
+  survey.questions.forEach((item, index) => {
+    const following = stateFor(survey, survey.questions[index + 1]?.id ?? DEFAULT_END_ID);
+    const routes: TransitionConfig[] = (item.next ?? []).map((rule) =>
+      rule.if === undefined ? { target: stateFor(survey, rule.goto) } : { guard: holds(rule.if), target: stateFor(survey, rule.goto) },
+    );
+    states[ROUTE_STATE_PREFIX + item.id] = { always: [...routes, { target: following }] };
 
-    states[questionState(question.id)] = {
-      on: {
-        ANSWER: {
-          target: next,
-          actions: assign(({ context, event }: { context: SurveyContext; event: SurveyEvent }) => ({
-            answers: {
-              ...context.answers,
-              [question.id]: { status: 'answered' as const, value: (event as Extract<SurveyEvent, { type: 'ANSWER' }>).value },
-            },
-            invalidAttempts: 0,
-          })),
-        },
-        INVALID: [
+    if (item.type === 'message') {
+      states[MESSAGE_STATE_PREFIX + item.id] = {
+        always: [
+          { guard: isHidden(item), target: following },
           {
-            guard: ({ context }: { context: SurveyContext }) => context.invalidAttempts < question.maxRetries,
-            actions: assign({ invalidAttempts: ({ context }: { context: SurveyContext }) => context.invalidAttempts + 1 }),
-          },
-          {
-            target: next,
-            actions: assign(({ context }: { context: SurveyContext }) => ({
-              answers: { ...context.answers, [question.id]: { status: 'unanswered' as const } },
-              invalidAttempts: 0,
-            })),
+            target: ROUTE_STATE_PREFIX + item.id,
+            actions: assign({ lead: ({ context }: { context: SurveyContext }) => [...(context.lead ?? []), item.id] }),
           },
         ],
-      },
-    };
+      };
+      return;
+    }
+    states[questionState(item.id)] = askState(item, following, isHidden(item));
   });
+
   states[COMPLETED_STATE] = { type: 'final' };
+  for (const endId of Object.keys(survey.ends)) {
+    states[END_STATE_PREFIX + endId] = { type: 'final' };
+  }
 
   return setup({
     types: {} as { context: SurveyContext; events: SurveyEvent },
   }).createMachine({
     id: `survey-${survey.id}`,
-    initial: questionState(survey.questions[0]!.id),
-    context: { answers: {}, invalidAttempts: 0 },
+    initial: stateFor(survey, survey.questions[0]!.id),
+    context: { answers: {}, invalidAttempts: 0, lead: [] },
     states: states as never,
   });
+}
+
+/** Builds the `ask:` state of a question, which waits for ANSWER, SKIP (optional questions only) or INVALID. */
+function askState(question: Question, following: string, isHidden: Guard): object {
+  const route = ROUTE_STATE_PREFIX + question.id;
+  const record = (answer: (event: SurveyEvent) => RecordedAnswer) =>
+    assign(({ context, event }: { context: SurveyContext; event: SurveyEvent }) => ({
+      answers: { ...context.answers, [question.id]: answer(event) },
+      invalidAttempts: 0,
+      lead: [],
+    }));
+
+  return {
+    always: { guard: isHidden, target: following },
+    on: {
+      ANSWER: {
+        target: route,
+        actions: record((event) => ({ status: 'answered', value: (event as Extract<SurveyEvent, { type: 'ANSWER' }>).value })),
+      },
+      ...(question.optional === true ? { SKIP: { target: route, actions: record(() => ({ status: 'skipped' })) } } : {}),
+      INVALID: [
+        {
+          guard: ({ context }: { context: SurveyContext }) => context.invalidAttempts < question.maxRetries,
+          actions: assign({ invalidAttempts: ({ context }: { context: SurveyContext }) => context.invalidAttempts + 1 }),
+        },
+        { target: route, actions: record(() => ({ status: 'unanswered' })) },
+      ],
+    },
+  };
+}
+
+/** Returns the state that a `goto` target or a following entry names. */
+function stateFor(survey: Survey, target: string): string {
+  if (target === DEFAULT_END_ID) return COMPLETED_STATE;
+  if (Object.hasOwn(survey.ends, target)) return END_STATE_PREFIX + target;
+
+  const item = survey.questions.find((candidate) => candidate.id === target);
+  return item?.type === 'message' ? MESSAGE_STATE_PREFIX + target : questionState(target);
 }
 
 export type SurveyMachine = ReturnType<typeof buildSurveyMachine>;
@@ -89,5 +153,24 @@ export function pendingQuestion(survey: Survey, snapshot: SurveySnapshot): Quest
   const value: unknown = snapshot.value;
   if (typeof value !== 'string' || !value.startsWith(QUESTION_STATE_PREFIX)) return undefined;
   const id = value.slice(QUESTION_STATE_PREFIX.length);
-  return survey.questions.find((question) => question.id === id);
+  return survey.questions.find((item): item is Question => item.id === id && item.type !== 'message');
+}
+
+/** Returns the messages passed since the last reply, which go out before the pending question or the end. */
+export function leadMessages(survey: Survey, snapshot: SurveySnapshot): MessageQuestion[] {
+  const lead = snapshot.context.lead ?? [];
+  return lead.flatMap((id) => survey.questions.filter((item): item is MessageQuestion => item.id === id && item.type === 'message'));
+}
+
+/** Returns the end a finished snapshot reached, or undefined while the survey is under way. */
+export function reachedEnd(survey: Survey, snapshot: SurveySnapshot): ReachedEnd | undefined {
+  if (snapshot.status !== 'done') return undefined;
+
+  const value: unknown = snapshot.value;
+  if (typeof value === 'string' && value.startsWith(END_STATE_PREFIX)) {
+    const id = value.slice(END_STATE_PREFIX.length);
+    const named = Object.hasOwn(survey.ends, id) ? survey.ends[id] : undefined;
+    if (named !== undefined) return { id, text: named.text, screenOut: named.screenOut === true };
+  }
+  return { id: DEFAULT_END_ID, text: survey.end, screenOut: false };
 }

@@ -4,6 +4,7 @@ import type { Database } from './tables.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as sessionExpiryIndex from './migrations/0002-session-expiry-index.ts';
 import * as distributions from './migrations/0003-distributions.ts';
+import * as surveyLogic from './migrations/0004-survey-logic.ts';
 
 /**
  * Lists migrations by import rather than by reading the folder, so they run the
@@ -11,7 +12,12 @@ import * as distributions from './migrations/0003-distributions.ts';
  */
 const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': initial, '0002-session-expiry-index': sessionExpiryIndex, '0003-distributions': distributions };
+    return {
+      '0001-initial': initial,
+      '0002-session-expiry-index': sessionExpiryIndex,
+      '0003-distributions': distributions,
+      '0004-survey-logic': surveyLogic,
+    };
   },
 };
 

@@ -5,18 +5,19 @@ import { parseSurveyFile } from '../surveys/survey-file.ts';
 import type { Database, SessionStatus } from './tables.ts';
 
 /** A session's status as an export reports it. An active session is a partial response. */
-export type ResponseStatus = 'completed' | 'partial' | 'expired' | 'opted_out' | 'superseded';
+export type ResponseStatus = 'completed' | 'screened_out' | 'partial' | 'expired' | 'opted_out' | 'superseded';
 
 // A Record, so that a new session status fails to compile until it is given a name here.
 const RESPONSE_STATUS_OF: Record<SessionStatus, ResponseStatus> = {
   active: 'partial',
   completed: 'completed',
+  screened_out: 'screened_out',
   expired: 'expired',
   opted_out: 'opted_out',
   superseded: 'superseded',
 };
 
-export const RESPONSE_STATUSES: readonly ResponseStatus[] = ['completed', 'partial', 'expired', 'opted_out', 'superseded'];
+export const RESPONSE_STATUSES: readonly ResponseStatus[] = ['completed', 'screened_out', 'partial', 'expired', 'opted_out', 'superseded'];
 
 /** Columns every row has, before the question columns. */
 export const FIXED_COLUMNS = ['respondent', 'session_id', 'survey_id', 'survey_hash', 'status', 'started_at', 'ended_at'] as const;

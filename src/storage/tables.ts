@@ -29,7 +29,8 @@ export interface SurveyVersionsTable {
   first_used_at: string;
 }
 
-export type SessionStatus = 'active' | 'completed' | 'expired' | 'opted_out' | 'superseded';
+/** `screened_out`: the survey went to an end marked `screenOut`. */
+export type SessionStatus = 'active' | 'completed' | 'screened_out' | 'expired' | 'opted_out' | 'superseded';
 
 export interface SessionsTable {
   id: Generated<number>;
@@ -45,6 +46,10 @@ export interface SessionsTable {
   last_activity_at: string;
   expires_at: string;
   ended_at: string | null;
+  /** The survey's scores computed from the answers so far, as a JSON object by score id; null when it has none. */
+  scores: string | null;
+  /** The end the session reached: "end" for the end message, or an id from the survey's `ends`. */
+  end_id: string | null;
 }
 
 /** Outcome of handling an inbound message, stored for audits and exports. */
@@ -52,6 +57,7 @@ export type MessageHandling =
   | 'answer'
   | 'invalid_answer'
   | 'unanswered'
+  | 'skipped'
   | 'survey_started'
   | 'opt_out'
   | 'opt_in'
@@ -82,7 +88,8 @@ export interface MessagesTable {
   reply: string | null;
 }
 
-export type AnswerStatus = 'answered' | 'unanswered';
+/** `skipped`: the respondent sent the skip word to an optional question. */
+export type AnswerStatus = 'answered' | 'unanswered' | 'skipped';
 
 export interface AnswersTable {
   id: Generated<number>;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { trimEdges } from '../engine/trim-edges.ts';
+import { nextRulesSchema, optionalSchema, showIfSchema } from './logic-schema.ts';
 import { choicesSchema } from './choice-schema.ts';
 import { EVEN_WITH_FIELD_ERRORS, nonEmptyText, strictObject } from './schema-helpers.ts';
 import { closestMatch, quoteList, quoteValue, quoteValueWithType } from './validation-messages.ts';
 
-export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text'] as const;
+export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text', 'message'] as const;
 
 const questionIdSchema = z
   .string()
@@ -37,6 +38,9 @@ function questionShape<Type extends string, Extra extends z.core.$ZodLooseShape>
     maxRetries: maxRetriesSchema
       .optional()
       .describe("How many times this question is asked again after an invalid answer. Overrides the survey's maxRetries."),
+    optional: optionalSchema,
+    showIf: showIfSchema.optional(),
+    next: nextRulesSchema.optional(),
   };
 }
 
@@ -78,6 +82,14 @@ const textQuestionSchema = strictObject('a text question', questionShape('text',
   'A question answered with free text, stored with the spaces at its ends trimmed.',
 );
 
+const messageQuestionSchema = strictObject('a message question', {
+  id: questionIdSchema,
+  type: z.literal('message').describe('Question type, which decides how replies are read.'),
+  text: nonEmptyText('message text').describe('Text sent together with what follows it, without waiting for a reply.'),
+  showIf: showIfSchema.optional(),
+  next: nextRulesSchema.optional(),
+}).describe('Text with no answer, sent in the same SMS as the next question or the end message.');
+
 function questionTypeMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type' && issue.input !== undefined) {
     return `expected a question as an object in curly braces { ... }, got ${quoteValueWithType(issue.input)}.`;
@@ -95,6 +107,6 @@ function questionTypeMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 export const questionSchema = z.discriminatedUnion(
   'type',
-  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema],
+  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema, messageQuestionSchema],
   { error: questionTypeMessage },
 );

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { RESERVED_KEYWORDS } from '../engine/keywords.ts';
 import { trimEdges } from '../engine/trim-edges.ts';
+import { endsSchema, scoresSchema, skipWordSchema } from './logic-schema.ts';
 import { maxRetriesSchema, questionSchema } from './question-schema.ts';
 import { EVEN_WITH_FIELD_ERRORS, EVEN_WITH_ITEM_ERRORS, nonEmptyText, strictObject } from './schema-helpers.ts';
+import { checkSurveyLogic } from './survey-logic-check.ts';
 import { quoteValue, quoteValueWithType } from './validation-messages.ts';
 
 export { RESERVED_KEYWORDS };
@@ -165,6 +167,9 @@ const surveyObjectSchema = strictObject('a survey', {
     .describe('How many times a question is asked again after an invalid answer before it is recorded as unanswered: 0 to 10.'),
   expiresAfter: expiresAfterSchema.default(DEFAULT_EXPIRES_AFTER),
   reminders: remindersSchema.optional(),
+  ends: endsSchema.optional(),
+  scores: scoresSchema.optional(),
+  skipWord: skipWordSchema,
 }).superRefine((survey, context) => {
   // A reminder due after the session expired could never be sent.
   const expiresAfterMs = parseDuration(typeof survey.expiresAfter === 'string' ? survey.expiresAfter : DEFAULT_EXPIRES_AFTER);
@@ -180,7 +185,9 @@ const surveyObjectSchema = strictObject('a survey', {
       });
     }
   });
-}, EVEN_WITH_FIELD_ERRORS);
+}, EVEN_WITH_FIELD_ERRORS)
+  // Runs only on an otherwise valid survey, because it follows ids across the whole file.
+  .superRefine(checkSurveyLogic, { when: (payload) => payload.issues.length === 0 });
 
 /**
  * Schema of a survey file. Parsing upper-cases the keywords and resolves the defaults:
@@ -195,12 +202,19 @@ export const surveySchema = surveyObjectSchema.transform((survey) => {
     // The field schema already rejected every string that parseDuration cannot read.
     expiresAfterMs: parseDuration(expiresAfter)!,
     reminders: (survey.reminders ?? []).map((reminder) => ({ ...reminder, afterMs: parseDuration(reminder.after)! })),
-    questions: questions.map((question) => ({ ...question, maxRetries: question.maxRetries ?? maxRetries })),
+    // A message waits for no reply, so its maxRetries is never used; it is set so every entry has one.
+    questions: questions.map((question) => ({ ...question, maxRetries: (question.type === 'message' ? undefined : question.maxRetries) ?? maxRetries })),
+    ends: survey.ends ?? {},
+    scores: survey.scores ?? {},
   };
 });
 
 export type Survey = z.output<typeof surveySchema>;
-export type Question = Survey['questions'][number];
+/** An entry of `questions`: a question, or a message that waits for no reply. */
+export type SurveyItem = Survey['questions'][number];
+export type MessageQuestion = Extract<SurveyItem, { type: 'message' }>;
+/** A question that waits for a reply. */
+export type Question = Exclude<SurveyItem, { type: 'message' }>;
 export type QuestionType = Question['type'];
 export type ChoiceQuestion = Extract<Question, { type: 'choice' }>;
 export type NumberQuestion = Extract<Question, { type: 'number' }>;

@@ -1,0 +1,11 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Contact, Database } from './tables.ts';
+
+/**
+ * Finds the contact with this phone number (E.164, as imported and as Twilio sends
+ * `From`), so that survey texts can use its fields. Runs on the given executor, which
+ * inside the engine is the transaction of one inbound message.
+ */
+export async function findContactByPhone(db: Kysely<Database> | Transaction<Database>, phone: string): Promise<Contact | undefined> {
+  return db.selectFrom('contacts').selectAll().where('phone', '=', phone).executeTakeFirst();
+}
