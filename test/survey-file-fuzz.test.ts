@@ -208,7 +208,10 @@ function slotsOf(value: unknown): Slot[] {
   return slots;
 }
 
-function applyMutation(root: unknown, mutation: Mutation): void {
+function applyMutation(root: unknown, original: Mutation): void {
+  // fast-check hands out the same instance of a constant such as {} every time, so
+  // inserting it twice without a copy could make the tree contain itself.
+  const mutation = structuredClone(original);
   const slots = slotsOf(root);
   if (slots.length === 0) return;
   const { parent, key } = slots[mutation.pick % slots.length]!;
