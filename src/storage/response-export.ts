@@ -41,6 +41,8 @@ export interface ResponseFilter {
 export interface ResponseExportPlan {
   /** Question ids, one value column and one status column each, in column order. */
   questionIds: string[];
+  /** Score ids, one column each after the question columns. */
+  scoreIds: string[];
   /** Every column name, in order. */
   columns: string[];
 }
@@ -73,28 +75,37 @@ export async function planResponseExport(db: Kysely<Database>, filter: ResponseF
   const headerVersions = used.length > 0 ? used : versions.slice(0, 1);
 
   const questionIds: string[] = [];
+  const scoreIds: string[] = [];
   for (const version of headerVersions) {
     const { survey } = parseSurveyFile(version.file, version.source);
     for (const question of survey.questions) {
-      if (!questionIds.includes(question.id)) questionIds.push(question.id);
+      // A message has no answer, so it gets no column.
+      if (question.type !== 'message' && !questionIds.includes(question.id)) questionIds.push(question.id);
+    }
+    for (const scoreId of Object.keys(survey.scores)) {
+      if (!scoreIds.includes(scoreId)) scoreIds.push(scoreId);
     }
   }
 
   const columns: string[] = [...FIXED_COLUMNS];
-  for (const questionId of questionIds) {
-    for (const column of [questionId, `${questionId}${STATUS_SUFFIX}`]) {
+  const namedColumns = [
+    ...questionIds.map((id) => ({ id, kind: 'Question', names: [id, `${id}${STATUS_SUFFIX}`] })),
+    ...scoreIds.map((id) => ({ id, kind: 'Score', names: [id] })),
+  ];
+  for (const { id, kind, names } of namedColumns) {
+    for (const column of names) {
       if (columns.includes(column)) {
         // NOTE: such a survey cannot be exported until question columns get a prefix or another naming scheme.
         throw new ParleyError(
           'EXPORT_COLUMN_CONFLICT',
-          `Question id ${JSON.stringify(questionId)} of survey ${JSON.stringify(filter.surveyId)} gives a column named ${JSON.stringify(column)}, ` +
+          `${kind} id ${JSON.stringify(id)} of survey ${JSON.stringify(filter.surveyId)} gives a column named ${JSON.stringify(column)}, ` +
             'which another column already has, so the export would be ambiguous. Query the answers table directly for this survey.',
         );
       }
       columns.push(column);
     }
   }
-  return { questionIds, columns };
+  return { questionIds, scoreIds, columns };
 }
 
 export interface StreamResponsesOptions {
@@ -107,7 +118,10 @@ export interface StreamResponsesOptions {
  * columns of `plan`. A question value is the parsed answer (a choice's label, a
  * number, a boolean or text), null when unanswered or never reached. Its status is
  * `answered`, `unanswered` (skipped after too many invalid replies), or null when
- * the session never reached the question or its survey version lacks it.
+ * the session never reached the question, passed over it (a hidden question or one a
+ * `goto` jumped over), or its survey version lacks it. `skipped` means the respondent
+ * sent the skip word. A score column holds the score stored with the session. It is
+ * null while one of the score's questions has no answer.
  *
  * Sessions and answers come from one ordered join that SQLite reads row by row, so
  * memory stays constant whatever the number of responses. Kysely's SQLite driver
@@ -132,6 +146,7 @@ export async function* streamResponses(
       'sessions.status',
       'sessions.started_at',
       'sessions.ended_at',
+      'sessions.scores',
       'answers.question_id',
       'answers.status as answer_status',
       'answers.value',
@@ -150,6 +165,7 @@ export async function* streamResponses(
       row.status = RESPONSE_STATUS_OF[joined.status] ?? joined.status;
       row.started_at = joined.started_at;
       row.ended_at = joined.ended_at;
+      fillScores(row, plan, joined.scores);
     }
 
     // The plan covers every version the matching sessions used, so each question id has its columns.
@@ -171,6 +187,15 @@ export const MIN_HASH_SALT_LENGTH = 16;
  */
 export function hashRespondent(respondent: string, salt: string): string {
   return createHmac('sha256', salt).update(respondent, 'utf8').digest('hex');
+}
+
+function fillScores(row: ResponseRow, plan: ResponseExportPlan, stored: string | null): void {
+  if (stored === null || plan.scoreIds.length === 0) return;
+
+  const scores = JSON.parse(stored) as Record<string, number>;
+  for (const scoreId of plan.scoreIds) {
+    if (Object.hasOwn(scores, scoreId)) row[scoreId] = scores[scoreId]!;
+  }
 }
 
 function emptyRow(plan: ResponseExportPlan): ResponseRow {
