@@ -26,10 +26,10 @@ export interface RunningServer {
   port: number;
   db: Kysely<Database>;
   catalog: SurveyCatalog;
-  /** Sends the outbox; undefined when no sender is configured. */
-  dispatcher: Dispatcher | undefined;
+  /** Sends the outbox. */
+  dispatcher: Dispatcher;
   /** The Twilio REST API distributions use, with the sandbox's fake when it runs one. */
-  outbound: OutboundTwilio | undefined;
+  outbound: OutboundTwilio;
   /** Stops accepting requests, waits for those in flight, then closes the database. */
   close(): Promise<void>;
 }
@@ -81,34 +81,37 @@ export async function startServer(config: Config, { logger, clock = systemClock 
   }
   const port = (server.address() as AddressInfo).port;
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
-  handle = createApp({ engine, authToken: credentials.authToken, publicUrl, logger, db, clock }).fetch;
+  // Invitations go out from any process that has the Twilio credentials; the sender of
+  // each distribution was fixed by `parley send`.
+  let outbound: OutboundTwilio;
+  try {
+    outbound = await connectOutboundTwilio(config, credentials, logger);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    catalog.close();
+    await db.destroy();
+    throw error;
+  }
+  handle = createApp({ engine, authToken: credentials.authToken, publicUrl, logger, db, clock, sandboxTwilioApiUrl: outbound.fake?.url }).fetch;
   logger.info(
     { port, host: config.host, webhook: `${publicUrl}/twilio/messages`, statusCallback: `${publicUrl}/twilio/status` },
     'Parley is listening',
   );
 
-  let outbound: OutboundTwilio | undefined;
-  let dispatcher: Dispatcher | undefined;
+  const dispatcher = new Dispatcher({
+    db,
+    api: outbound.api,
+    versions: new SurveyVersions(catalog, logger),
+    statusCallbackUrl: `${publicUrl}/twilio/status`,
+    sendWindow: config.sendWindow,
+    defaultTimezone: config.defaultTimezone,
+    requestTimeoutMs: config.twilioRequestTimeoutMs,
+    logger: logger.child({ component: 'dispatcher' }),
+    clock,
+  });
+  dispatcher.start();
   if (config.sender === undefined) {
-    logger.warn('no sender configured, so invitations are not sent: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID to send them');
-  } else {
-    outbound = await connectOutboundTwilio(config, credentials, logger);
-    dispatcher = new Dispatcher({
-      db,
-      api: outbound.api,
-      versions: new SurveyVersions(catalog, logger),
-      statusCallbackUrl: `${publicUrl}/twilio/status`,
-      sendWindow: config.sendWindow,
-      defaultTimezone: config.defaultTimezone,
-      requestTimeoutMs: config.twilioRequestTimeoutMs,
-      logger: logger.child({ component: 'dispatcher' }),
-      clock,
-    });
-    dispatcher.start();
-    logger.info(
-      { sender: config.sender.value, kind: config.sender.kind, segmentsPerSecond: config.sender.segmentsPerSecond, api: outbound.apiUrl },
-      'sending invitations',
-    );
+    logger.info('TWILIO_FROM and TWILIO_MESSAGING_SERVICE_SID are unset: parley send needs one of them to create distributions');
   }
 
   const sweep = setInterval(() => {
@@ -122,8 +125,8 @@ export async function startServer(config: Config, { logger, clock = systemClock 
       logger.info('shutting down: waiting for requests in flight');
       clearInterval(sweep);
       catalog.close();
-      await dispatcher?.stop();
-      await outbound?.close();
+      await dispatcher.stop();
+      await outbound.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
       logger.info('stopped');

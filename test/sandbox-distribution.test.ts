@@ -51,6 +51,19 @@ async function waitForStatus(check: (report: Awaited<ReturnType<typeof status>>)
 }
 
 describe('sending a survey in sandbox mode', () => {
+  it('tells other processes where its fake Twilio listens', async () => {
+    const response = await fetch(`http://127.0.0.1:${server.port}/sandbox/twilio-api`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { url: string }).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('explains that a worker needs the sandbox server', async () => {
+    const worker = await runParley(['worker'], { env: { ...env, PORT: '9' } });
+    expect(worker.code).toBe(1);
+    expect(worker.stderr).toContain('parley: No sandbox server answered at http://127.0.0.1:9');
+    expect(worker.stderr).toContain('Start it first with `npm start`, with the same PORT, or set TWILIO_API_URL.');
+  });
+
   it('imports, sends, answers by chat and shows the status', async () => {
     fs.writeFileSync(path.join(dir, 'friends.csv'), `phone,first_name\n${PHONE},Ada\n+1 201 555 0102,Grace\n`);
     const imported = await runParley(['contacts', 'import', path.join(dir, 'friends.csv')], { env });

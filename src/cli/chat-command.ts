@@ -50,7 +50,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
   };
 
   // In sandbox mode, invitations and reminders sent to this phone show up as they would on it.
-  const inbox = SandboxInbox.open(config, credentials, options.from);
+  const inbox = await SandboxInbox.open(config, credentials, options.from, serverUrl);
   const showInbox = async (): Promise<boolean> => {
     const bodies = await inbox!.takeNew().catch(() => []);
     for (const body of bodies) printReply(body);
@@ -58,7 +58,9 @@ export async function runChat(options: ChatOptions): Promise<void> {
   };
   let polling: NodeJS.Timeout | undefined;
   if (inbox !== undefined) {
-    await showInbox();
+    const backlog = await inbox.takeNew().catch(() => []);
+    if (backlog.length > 0 && interactive) console.log(`(messages sent to ${options.from} by distributions in the last hour)`);
+    for (const body of backlog) printReply(body);
     if (interactive) {
       polling = setInterval(() => {
         void showInbox().then((shown) => {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { TwilioCredentials } from '../config/twilio-credentials.ts';
-import { readSandboxApiUrl } from '../distribution/outbound-twilio.ts';
+import { fetchSandboxApiUrl } from '../distribution/outbound-twilio.ts';
 import { createTwilioClient } from '../twilio/rest-client.ts';
 
 /** How far back `parley chat` shows invitations that arrived before it started. */
@@ -22,10 +22,10 @@ export class SandboxInbox {
     this.#phone = phone;
   }
 
-  /** Returns the inbox, or undefined when no sandbox server has recorded its fake Twilio. */
-  static open(config: Config, credentials: TwilioCredentials, phone: string): SandboxInbox | undefined {
+  /** Returns the inbox, or undefined outside sandbox mode or when the server at `serverUrl` runs no fake Twilio. */
+  static async open(config: Config, credentials: TwilioCredentials, phone: string, serverUrl: string): Promise<SandboxInbox | undefined> {
     if (!credentials.sandbox) return undefined;
-    const apiUrl = config.twilioApiUrl ?? readSandboxApiUrl(config);
+    const apiUrl = config.twilioApiUrl ?? (await fetchSandboxApiUrl(serverUrl).catch(() => undefined));
     if (apiUrl === undefined) return undefined;
     return new SandboxInbox(createTwilioClient({ accountSid: credentials.accountSid, authToken: credentials.authToken, apiUrl, timeoutMs: 5000 }), phone);
   }

@@ -4,7 +4,6 @@ import { Dispatcher } from '../distribution/dispatcher.ts';
 import { connectOutboundTwilio } from '../distribution/outbound-twilio.ts';
 import { systemClock } from '../engine/inbound-message.ts';
 import { SurveyVersions } from '../engine/survey-versions.ts';
-import { ParleyError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
@@ -17,12 +16,9 @@ import { SurveyCatalog } from '../surveys/survey-catalog.ts';
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
-  if (config.sender === undefined) {
-    throw new ParleyError('SENDER_MISSING', 'No sender is configured: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID, then start the worker again.');
-  }
-
   const credentials = resolveTwilioCredentials(config, { create: false });
-  const outbound = await connectOutboundTwilio(config, credentials, logger, { startSandboxFake: false });
+  const serverUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
+  const outbound = await connectOutboundTwilio(config, credentials, logger, { sandboxServerUrl: serverUrl });
   const db = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous });
   await migrateToLatest(db);
   const catalog = new SurveyCatalog({ dir: config.surveysDir, logger });
@@ -42,7 +38,7 @@ export async function runWorker(): Promise<void> {
     clock: systemClock,
   });
   dispatcher.start();
-  logger.info({ sender: config.sender.value, api: outbound.apiUrl, database: config.databaseUrl }, 'worker started');
+  logger.info({ api: outbound.apiUrl, database: config.databaseUrl }, 'worker started');
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

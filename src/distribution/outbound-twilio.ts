@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { TwilioCredentials } from '../config/twilio-credentials.ts';
@@ -10,28 +8,33 @@ import { type FakeTwilio, startFakeTwilio } from '../twilio-fake/index.ts';
 
 export interface OutboundTwilio {
   api: MessageApi;
-  /** Base URL of Twilio's REST API as used, for logs and `parley chat`. */
+  /** Base URL of Twilio's REST API as used, for logs. */
   apiUrl: string;
   /** The local fake that sandbox mode runs, when it runs one. */
   fake: FakeTwilio | undefined;
   close(): Promise<void>;
 }
 
-const SANDBOX_API_FILE = 'sandbox-twilio-api.json';
-
-/** Where a sandbox server records the URL of its fake Twilio, for `parley chat` and `parley worker`. */
-export function sandboxApiFile(config: Pick<Config, 'dataDir'>): string {
-  return path.join(config.dataDir, SANDBOX_API_FILE);
-}
-
-/** Reads the fake Twilio URL that a running sandbox server recorded, or undefined when there is none. */
-export function readSandboxApiUrl(config: Pick<Config, 'dataDir'>): string | undefined {
+/**
+ * Asks a running sandbox server for its fake Twilio's URL.
+ *
+ * @throws ParleyError when no sandbox server answers at `serverUrl`.
+ */
+export async function fetchSandboxApiUrl(serverUrl: string): Promise<string> {
+  let response: Response;
   try {
-    const { url } = JSON.parse(fs.readFileSync(sandboxApiFile(config), 'utf8')) as { url?: unknown };
-    return typeof url === 'string' ? url : undefined;
-  } catch {
-    return undefined;
+    response = await fetch(`${serverUrl}/sandbox/twilio-api`, { signal: AbortSignal.timeout(5000) });
+  } catch (error) {
+    throw new ParleyError(
+      'SANDBOX_API_MISSING',
+      `No sandbox server answered at ${serverUrl} (${(error as Error).message}). Start it first with \`npm start\`, with the same PORT, or set TWILIO_API_URL.`,
+    );
   }
+  const body = (await response.json().catch(() => ({}))) as { url?: unknown };
+  if (!response.ok || typeof body.url !== 'string') {
+    throw new ParleyError('SANDBOX_API_MISSING', `The server at ${serverUrl} runs no sandbox Twilio (HTTP ${response.status}). It has Twilio credentials, so give this process the same ones.`);
+  }
+  return body.url;
 }
 
 /**
@@ -44,23 +47,22 @@ export async function connectOutboundTwilio(
   config: Config,
   credentials: TwilioCredentials,
   logger: Logger,
-  { startSandboxFake = true }: { startSandboxFake?: boolean } = {},
+  { sandboxServerUrl }: { sandboxServerUrl?: string } = {},
 ): Promise<OutboundTwilio> {
   const { accountSid, authToken } = credentials;
   const timeoutMs = config.twilioRequestTimeoutMs;
+  const connect = (apiUrl: string | undefined, fake?: FakeTwilio): OutboundTwilio => ({
+    api: new MessageApi(createTwilioClient({ accountSid, authToken, apiUrl, timeoutMs })),
+    apiUrl: apiUrl ?? 'https://api.twilio.com',
+    fake,
+    close: async () => {
+      await fake?.close();
+    },
+  });
 
-  if (!credentials.sandbox || config.twilioApiUrl !== undefined) {
-    const client = createTwilioClient({ accountSid, authToken, apiUrl: config.twilioApiUrl, timeoutMs });
-    return { api: new MessageApi(client), apiUrl: config.twilioApiUrl ?? 'https://api.twilio.com', fake: undefined, close: async () => {} };
-  }
-
-  if (!startSandboxFake) {
-    const url = readSandboxApiUrl(config);
-    if (url === undefined) {
-      throw new ParleyError('SANDBOX_API_MISSING', 'No sandbox Twilio is running: start the server first (npm start), which runs it, or set TWILIO_API_URL.');
-    }
-    return { api: new MessageApi(createTwilioClient({ accountSid, authToken, apiUrl: url, timeoutMs })), apiUrl: url, fake: undefined, close: async () => {} };
-  }
+  if (!credentials.sandbox || config.twilioApiUrl !== undefined) return connect(config.twilioApiUrl);
+  // Another process in sandbox mode sends through the server's fake, where chat looks.
+  if (sandboxServerUrl !== undefined) return connect(await fetchSandboxApiUrl(sandboxServerUrl));
 
   const fake = await startFakeTwilio({
     accountSid,
@@ -70,18 +72,6 @@ export async function connectOutboundTwilio(
     deliveryDelayMs: 1000,
     logger: logger.child({ component: 'fake-twilio' }),
   });
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  fs.writeFileSync(sandboxApiFile(config), `${JSON.stringify({ url: fake.url })}\n`);
   logger.warn({ url: fake.url }, 'SANDBOX MODE: invitations go to a fake Twilio on this machine; nothing is sent to real phones.');
-
-  const client = createTwilioClient({ accountSid, authToken, apiUrl: fake.url, timeoutMs });
-  return {
-    api: new MessageApi(client),
-    apiUrl: fake.url,
-    fake,
-    close: async () => {
-      fs.rmSync(sandboxApiFile(config), { force: true });
-      await fake.close();
-    },
-  };
+  return connect(fake.url, fake);
 }

@@ -23,17 +23,24 @@ export interface AppDeps {
   db: Kysely<Database>;
   /** Time stored with each status callback; the system clock when unset. */
   clock?: Clock;
+  /** In sandbox mode, the local fake Twilio's URL, which `parley chat` and `parley worker` ask for. */
+  sandboxTwilioApiUrl?: string | undefined;
 }
 
 /**
  * Builds the HTTP app. It stays thin: it verifies and parses Twilio's request,
  * passes the message to the engine and renders the engine's reply as TwiML.
  */
-export function createApp({ engine, authToken, publicUrl, logger, db, clock }: AppDeps): Hono<TwilioWebhookEnv> {
+export function createApp(deps: AppDeps): Hono<TwilioWebhookEnv> {
+  const { engine, authToken, publicUrl, logger, db, clock } = deps;
   const app = new Hono<TwilioWebhookEnv>();
   const warnings = new WarningThrottle(logger);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  if (deps.sandboxTwilioApiUrl !== undefined) {
+    const url = deps.sandboxTwilioApiUrl;
+    app.get('/sandbox/twilio-api', (c) => c.json({ url }));
+  }
 
   app.post('/twilio/messages', twilioWebhook({ authToken, publicUrl, logger }), async (c) => {
     let message: InboundMessage;
