@@ -274,7 +274,22 @@ describe('creating a distribution', () => {
 
     await h.send({ surveyId: 'customer-nps', listName: 'one', mode: 'link', link: 'https://example.org/s?p={{phone}}', sender, optOut: 'Opt out at example.org/stop' });
     const [row] = await h.outbox();
-    expect(row!.body).toBe('Customer feedback: https://example.org/s?p=+15555550123\n\nOpt out at example.org/stop');
+    expect(row!.body).toBe('Customer feedback: https://example.org/s?p=%2B15555550123\n\nOpt out at example.org/stop');
+  });
+
+  it('percent-encodes contact values in the link only', async () => {
+    const h = await start();
+    await h.addContacts('one', [{ phone: ALICE }]);
+    await h.db.updateTable('contacts').set({ first_name: 'Ana & Co', fields: JSON.stringify({ store: 'Nörth Side' }) }).execute();
+    await h.send({
+      surveyId: 'customer-nps',
+      listName: 'one',
+      mode: 'link',
+      link: 'https://example.org/s?n={{first_name}}&s={{store}}',
+      text: 'Hi {{first_name}} of {{store}}: {{link}}',
+    });
+    const [row] = await h.outbox();
+    expect(row!.body).toBe('Hi Ana & Co of Nörth Side: https://example.org/s?n=Ana%20%26%20Co&s=N%C3%B6rth%20Side\n\nReply STOP to opt out.');
   });
 
   it('names an unknown list and the lists there are', async () => {

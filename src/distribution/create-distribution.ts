@@ -176,7 +176,9 @@ function inviteWriter({ survey, mode, sender, link, text, optOut }: Distribution
   }
   return (contact) => {
     const values = placeholderValues(contact, { title });
-    const body = fillPlaceholders(template, { ...values, link: fillPlaceholders(link!, values) });
+    // A value in the link is percent-encoded, so "Ana & Co" cannot end the link or split a query parameter.
+    const linkValues = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, encodeURIComponent(value)]));
+    const body = fillPlaceholders(template, { ...values, link: fillPlaceholders(link!, linkValues) });
     if (optOut !== undefined) return joinParagraphs(body, optOut);
     return canReceiveReplies(sender) ? withOptOutHint(body) : body;
   };
