@@ -40,6 +40,14 @@ export function parsePipedText(text: string): { references: PipeReference[]; pro
     end = index + written.length;
 
     const parsed = REFERENCE.exec(match[1]!);
+    if (parsed === null && match[1]!.includes('|')) {
+      problems.push({
+        index,
+        written,
+        message: `${JSON.stringify(written)} is not a reference. Write the fallback after "|" in double quotes, such as {{contact.first_name | "there"}}.`,
+      });
+      continue;
+    }
     if (parsed === null) {
       problems.push({
         index,

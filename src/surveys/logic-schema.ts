@@ -47,8 +47,12 @@ function checkCondition(value: unknown, path: readonly (string | number)[], repo
   if (kind === 'all' || kind === 'any') {
     checkOnlyProperties(record, [kind], path, `an "${kind}" condition`, report);
     const parts = record[kind];
-    if (!Array.isArray(parts) || parts.length === 0) {
-      report([...path, kind], parts, `expected "${kind}" to be a list of conditions in square brackets [ ... ], got ${quoteValueWithType(parts)}. List at least one condition.`);
+    if (!Array.isArray(parts)) {
+      report([...path, kind], parts, `expected "${kind}" to be a list of conditions in square brackets [ ... ], got ${quoteValueWithType(parts)}.`);
+      return;
+    }
+    if (parts.length === 0) {
+      report([...path, kind], parts, `expected at least 1 condition in "${kind}", got none. List the conditions, or remove the "${kind}".`);
       return;
     }
     parts.forEach((part, index) => checkCondition(part, [...path, kind, index], report));

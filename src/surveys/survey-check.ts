@@ -2,6 +2,7 @@ import { SurveyError } from '../errors.ts';
 import { classifyKeyword } from '../engine/keywords.ts';
 import { GSM_EQUIVALENTS, describeCharacter, findUcs2Characters, type Ucs2Character } from '../sms/gsm-equivalents.ts';
 import { countSegments, type SmsEncoding } from '../sms/segments.ts';
+import { checkSurveyFlow } from './flow-check.ts';
 import { parseLocatedJson, type LocatedJson } from './located-json.ts';
 import { listSurveyMessages, type SurveyFieldPath, type SurveyMessage } from './survey-messages.ts';
 import { formatJsonPath, parseSurveyFile } from './survey-file.ts';
@@ -53,9 +54,9 @@ const BYTE_ORDER_MARK = '\uFEFF';
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Checks survey files together: each file's schema, choices that read as compliance
- * keywords, characters that force UCS-2 encoding, and survey ids or keywords that
- * two files share. A shared id or keyword is reported on the later of the two files.
+ * Checks survey files together: each file's schema and logic, choices that read as
+ * compliance keywords, characters that force UCS-2 encoding, parts of the flow that no
+ * respondent can reach, and survey ids or keywords that two files share. A shared id or keyword is reported on the later of the two files.
  *
  * @example
  * const [report] = checkSurveySources([{ file: 'surveys/a.json', source }]);
@@ -131,6 +132,7 @@ function checkSurveySource({ file, source }: SurveySource): CheckedSource {
   const findings = [
     ...checkChoiceKeywords(file, survey, json),
     ...checkEncoding(file, messages, json, jsonText),
+    ...checkSurveyFlow(survey).map(({ path, message }) => finding('warning', file, json, path, message)),
   ];
   const counted = messages.map(({ label, text: body }) => ({ label, ...countSegments(body), characters: [...body].length }));
 

@@ -170,10 +170,11 @@ class LogicChecker {
   #answerSource(id: string, path: JsonPath, lastAnswered: number, when: string, prefix: string): LogicItem | undefined {
     const targetIndex = this.#indexById.get(id);
     if (targetIndex === undefined) {
-      const ids = this.#survey.questions.filter((item) => item.type !== 'message').map((item) => item.id);
-      const suggestion = closestMatch(id, ids);
+      const usable = this.#survey.questions.filter((item, index) => item.type !== 'message' && index <= lastAnswered).map((item) => item.id);
+      const suggestion = closestMatch(id, usable);
       const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
-      this.#report(path, id, `${prefix}question ${quoteValue(id)} is not in this survey.${hint} Refer to one of ${quoteList(ids)}.`);
+      const fix = usable.length === 0 ? 'No question is answered by this point, so refer to none here.' : `Refer to one of ${quoteList(usable)}.`;
+      this.#report(path, id, `${prefix}question ${quoteValue(id)} is not in this survey.${hint} ${fix}`);
       return undefined;
     }
 
@@ -309,7 +310,8 @@ class LogicChecker {
   checkSkipWord(): void {
     const { skipWord, keywords, questions } = this.#survey;
     if (keywords.includes(skipWord)) {
-      this.#report(['skipWord'], skipWord, `skipWord ${quoteValue(skipWord)} is also a keyword of this survey, which would confuse respondents. Choose another word, such as "PASS".`);
+      const other = skipWord === 'PASS' ? 'SKIP' : 'PASS';
+      this.#report(['skipWord'], skipWord, `skipWord ${quoteValue(skipWord)} is also a keyword of this survey, which would confuse respondents. Choose another word, such as "${other}".`);
     }
 
     questions.forEach((item, index) => {
@@ -330,23 +332,32 @@ class LogicChecker {
     const { intro, questions, end, ends, reminders } = this.#survey;
     const everyAnswer = questions.length;
 
-    if (intro !== undefined) this.#checkText(intro, ['intro'], -1);
+    if (intro !== undefined) this.#checkIntro(intro);
     questions.forEach((item, index) => this.#checkText(item.text, ['questions', index, 'text'], index - 1));
     this.#checkText(end, ['end'], everyAnswer);
     for (const [endId, namedEnd] of Object.entries(ends ?? {})) this.#checkText(namedEnd.text, ['ends', endId, 'text'], everyAnswer);
     (reminders ?? []).forEach((reminder, index) => this.#checkText(reminder.text, ['reminders', index, 'text'], everyAnswer));
   }
 
-  /** Checks the references of a text sent when the questions up to `lastAnswered` may have answers (-1: before any answer). */
-  #checkText(text: string, path: JsonPath, lastAnswered: number): void {
-    const { references, problems } = parsePipedText(text);
-    for (const problem of problems) this.#report(path, text, `${problem.message}`);
+  /** Checks the intro, which only contact fields can fill because it is sent before any answer. */
+  #checkIntro(intro: string): void {
+    const { references, problems } = parsePipedText(intro);
+    for (const problem of problems) this.#report(['intro'], intro, problem.message);
 
     for (const reference of references) {
       if (reference.source === 'contact') continue;
-      if (lastAnswered < 0) {
-        this.#report(path, text, `${reference.written} is in the intro, which is sent before any answer, so it would always be empty. Move it to a later question's text.`);
-      } else if (reference.source === 'scores') {
+      this.#report(['intro'], intro, `${reference.written} is in the intro, which is sent before any answer, so it would always be empty. Move it to a later question's text.`);
+    }
+  }
+
+  /** Checks the references of a text sent when the questions up to `lastAnswered` may have answers. */
+  #checkText(text: string, path: JsonPath, lastAnswered: number): void {
+    const { references, problems } = parsePipedText(text);
+    for (const problem of problems) this.#report(path, text, problem.message);
+
+    for (const reference of references) {
+      if (reference.source === 'contact') continue;
+      if (reference.source === 'scores') {
         if (!Object.hasOwn(this.#survey.scores ?? {}, reference.name)) {
           const ids = Object.keys(this.#survey.scores ?? {});
           const suggestion = closestMatch(reference.name, ids);

@@ -46,6 +46,7 @@ export function listSurveyMessages(survey: Survey): SurveyMessage[] {
   const laterPrompts: SurveyMessage[] = [];
   const prompts = new PromptVariants(survey);
   const opening = prompts.reaching(questions[0]!.id);
+  const afterReply = prompts.reachedAfterReply();
 
   questions.forEach((item, index) => {
     if (index === 0) {
@@ -56,11 +57,12 @@ export function listSurveyMessages(survey: Survey): SurveyMessage[] {
             : { label: `intro + ${first.label}`, text: joinParagraphs(estimate(intro), first.text), fields: [['intro'], ...first.fields] },
         );
       }
-    } else {
-      // A message is sent with what follows it; a question may also be sent on its own.
+    } else if (afterReply.has(item.id)) {
+      // A message is sent with what follows it.
       const reached = item.type === 'message' ? prompts.reaching(item.id) : [askQuestion(item, index)];
-      messages.push(...reached);
-      laterPrompts.push(...reached);
+      const unlisted = reached.filter((prompt) => !laterPrompts.some((listed) => listed.label === prompt.label));
+      messages.push(...unlisted);
+      laterPrompts.push(...unlisted);
     }
 
     if (item.type === 'message') return;
@@ -110,7 +112,9 @@ class PromptVariants {
     const variants: SurveyMessage[] = [];
     if (item.type !== 'message') variants.push(askQuestion(item, index));
 
-    for (const edge of this.#edges.filter((candidate) => candidate.from === id)) {
+    // The entry as shown comes before the entry passed over when hidden.
+    const ways = this.#edges.filter((candidate) => candidate.from === id);
+    for (const edge of [...ways.filter((way) => way.kind !== 'hidden'), ...ways.filter((way) => way.kind === 'hidden')]) {
       if (edge.kind === 'hidden') {
         variants.push(...this.reaching(edge.to));
       } else if (item.type === 'message') {
@@ -119,6 +123,28 @@ class PromptVariants {
       }
     }
     return withoutRepeats(variants);
+  }
+
+  /**
+   * Collects the entries that a reply can lead to directly, without a message before
+   * them: targets of a question's rules and following entry, and the entries after a
+   * hidden one.
+   */
+  reachedAfterReply(): Set<string> {
+    const isQuestion = (id: string) => this.#survey.questions.some((item) => item.id === id && item.type !== 'message');
+    const reached = new Set(this.#edges.filter((edge) => edge.kind !== 'hidden' && isQuestion(edge.from)).map((edge) => edge.to));
+
+    let grown = true;
+    while (grown) {
+      grown = false;
+      for (const edge of this.#edges) {
+        if (edge.kind === 'hidden' && reached.has(edge.from) && !reached.has(edge.to)) {
+          reached.add(edge.to);
+          grown = true;
+        }
+      }
+    }
+    return reached;
   }
 
   end(id: string): SurveyMessage {

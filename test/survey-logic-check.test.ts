@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHECK_EXIT, runCheck } from '../src/cli/check-command.ts';
+import { checkSurveySources } from '../src/surveys/survey-check.ts';
+
+// Each file in this folder has deliberate mistakes in its branching, conditions, scores,
+// piped text or skip word. The lines are what `parley check` prints for them.
+const BROKEN_DIR = path.resolve(import.meta.dirname, 'fixtures/broken-logic');
+
+async function checkBrokenFolder(): Promise<{ exitCode: number; lines: string[] }> {
+  const lines: string[] = [];
+  const exitCode = await runCheck([], { fixQuotes: false, surveysDir: BROKEN_DIR, out: (line) => lines.push(line) });
+  return { exitCode, lines };
+}
+
+/** Returns the finding lines of one file, with the folder left out of the file name. */
+function findingsOf(lines: string[], file: string): string[] {
+  return lines
+    .filter((line) => line.startsWith(`${path.join(BROKEN_DIR, file)}:`))
+    .map((line) => line.slice(BROKEN_DIR.length + 1));
+}
+
+const EXPECTED: Record<string, string[]> = {
+  "backwards-goto.json": [
+    "backwards-goto.json:7:109: error: $.questions[1].next[0].goto: goto \"q1\" goes back to $.questions[0], before this question, which makes a loop: q1 → q2 → q1. Parley moves only forward through a survey, so go to a later question or an end, and reorder the questions if needed.",
+    "backwards-goto.json:8:65: error: $.questions[2].next[0].goto: goto \"q3\" goes back to this same question, which makes a loop: a respondent could be asked it forever. Go to a later question or an end.",
+  ],
+  "bad-piping.json": [
+    "bad-piping.json:5:3: error: $.intro: {{answers.name}} is in the intro, which is sent before any answer, so it would always be empty. Move it to a later question's text.",
+    "bad-piping.json:7:37: error: $.questions[0].text: {{answers.name}} refers to a question that cannot fill it: question \"name\" ($.questions[0]) is not answered yet when this text is sent. Refer to an earlier question, or move this further down the survey.",
+    "bad-piping.json:8:36: error: $.questions[1].text: \"{{contct.first_name}}\" refers to \"contct\", which is not a known source. Start the reference with answers., scores. or contact.",
+    "bad-piping.json:8:36: error: $.questions[1].text: \"{{answers.name | there}}\" is not a reference. Write the fallback after \"|\" in double quotes, such as {{contact.first_name | \"there\"}}.",
+    "bad-piping.json:8:36: error: $.questions[1].text: {{answers.nmae}} refers to a question that cannot fill it: question \"nmae\" is not in this survey. Refer to one of \"name\".",
+    "bad-piping.json:8:36: error: $.questions[1].text: {{ scores.total }} refers to score \"total\", which is not defined in \"scores\". Define it, or correct the id.",
+    "bad-piping.json:10:3: error: $.end: \"{{\" has no matching \"}}\". Close the reference with \"}}\", or remove the braces if they are meant as text.",
+  ],
+  "bad-shapes.json": [
+    "bad-shapes.json:7:63: error: $.questions[0].next[0].if: the condition on answer \"q1\" has no test. Add one of \"answered\", \"skipped\", \"equals\", \"in\", \"lt\", \"lte\", \"gt\", \"gte\".",
+    "bad-shapes.json:7:107: error: $.questions[0].next[1].if: the condition on answer \"q1\" has no test. Add one of \"answered\", \"skipped\", \"equals\", \"in\", \"lt\", \"lte\", \"gt\", \"gte\".",
+    "bad-shapes.json:7:131: error: $.questions[0].next[1].if.equal: unknown property \"equal\". Did you mean \"equals\"? The properties allowed in a condition on an answer are \"answer\", \"answered\", \"skipped\", \"equals\", \"in\", \"lt\", \"lte\", \"gt\", \"gte\".",
+    "bad-shapes.json:8:51: error: $.questions[1].showIf: a condition has exactly one of \"answer\", \"score\", \"all\", \"any\", \"not\", and this one has \"answer\", \"score\". Combine conditions with { \"all\": [ ... ] } or { \"any\": [ ... ] }.",
+    "bad-shapes.json:9:64: error: $.questions[2].showIf.all: expected at least 1 condition in \"all\", got none. List the conditions, or remove the \"all\".",
+  ],
+  "missing-end.json": [
+    "missing-end.json:6:102: error: $.questions[0].next[0].goto: goto \"screened\" is not a question or an end of this survey. Use a later question's id, \"end\", or an end defined in \"ends\" (to add one, write \"ends\": { \"screened\": { \"text\": \"...\" } }).",
+  ],
+  "reserved-skip-word.json": [
+    "reserved-skip-word.json:5:3: error: $.skipWord: skipWord \"stop\" is a compliance keyword, which is read before any answer, so it could never skip a question. Choose another word, such as \"SKIP\" or \"PASS\".",
+  ],
+  "skip-word.json": [
+    "skip-word.json:5:3: error: $.skipWord: skipWord \"PASS\" is also a keyword of this survey, which would confuse respondents. Choose another word, such as \"SKIP\".",
+    "skip-word.json:7:92: error: $.questions[0].choices[1]: choice \"Pass\" of this optional question reads as the skipWord PASS, so replying it would skip the question instead of picking the choice. Reword the choice, or set another \"skipWord\".",
+  ],
+  "unknown-ids.json": [
+    "unknown-ids.json:7:74: error: $.questions[1].showIf.answer: question \"colour\" is not in this survey. Did you mean \"color\"? Refer to one of \"color\".",
+    "unknown-ids.json:8:66: error: $.questions[2].showIf.answer: question \"last\" ($.questions[3]) is not answered yet when the condition is read. Refer to an earlier question, or move this further down the survey.",
+    "unknown-ids.json:9:74: error: $.questions[3].next[0].if.score: score \"totl\" is not defined in \"scores\". Did you mean \"total\"? Use one of \"total\", or define it in \"scores\".",
+    "unknown-ids.json:9:103: error: $.questions[3].next[0].goto: goto \"q9\" is not a question or an end of this survey. Use a later question's id, \"end\", or an end defined in \"ends\" (to add one, write \"ends\": { \"q9\": { \"text\": \"...\" } }).",
+    "unknown-ids.json:11:43: error: $.scores.total.sum[1]: question \"missing_question\" is not in this survey. Refer to one of \"color\", \"shade\", \"later\", \"last\".",
+  ],
+  "unreachable.json": [
+    "unreachable.json:7:5: warning: $.questions[1]: question \"q2\" can never be reached: every way from the first question goes past it. Remove it, or point a \"goto\" at it, or remove the \"goto\" rules that jump over it.",
+    "unreachable.json:8:37: warning: $.questions[2].text: optional question \"q3\" does not mention the skip word SKIP, so respondents may not know they can skip it. Add, for example, \"Reply SKIP to skip.\"",
+    "unreachable.json:10:13: warning: $.ends.unused: end \"unused\" can never be reached, because no \"goto\" that the survey can get to names it. Add a rule with \"goto\": \"unused\", or remove the end.",
+  ],
+  "wrong-values.json": [
+    "wrong-values.json:7:95: error: $.questions[1].next[0].if.equals: question \"again\" is a yesno question, whose answers are true (yes) or false (no), got \"yes\". Write true or false without quotes.",
+    "wrong-values.json:8:93: error: $.questions[2].showIf.any[0].equals: \"Sometime\" is not a choice of question \"often\", so the condition could never hold. Did you mean \"Sometimes\"? Use one of \"Never\", \"Sometimes\", \"Always\".",
+    "wrong-values.json:8:138: error: $.questions[2].showIf.any[1].lt: \"lt\" compares numbers, but question \"often\" is a choice question, whose answers are not numbers. Use \"equals\" or \"in\" instead.",
+    "wrong-values.json:10:42: error: $.scores.freq.sum[1]: question \"why\" is a text question, whose answers are not numbers, so it cannot be added up. Remove it from \"sum\".",
+    "wrong-values.json:10:50: error: $.scores.freq.values: question \"often\" is a choice question, and its choices \"Sometimes\", \"Always\" have no number in \"values\", so the score could not count them. Add them to \"values\", for example \"values\": { \"Sometimes\": 0, \"Always\": 1 }.",
+    "wrong-values.json:10:74: error: $.scores.freq.values.Somtimes: \"Somtimes\" in \"values\" is not a choice of the questions in \"sum\", so it never counts. Did you mean \"Sometimes\"? Write each choice exactly as in \"choices\" (or \"yes\" and \"no\" for yes/no questions).",
+  ],
+};
+
+describe('parley check on broken survey logic', () => {
+  it.each(Object.entries(EXPECTED))('reports %s', async (file, expected) => {
+    const { lines } = await checkBrokenFolder();
+    expect(findingsOf(lines, file)).toEqual(expected);
+  });
+
+  it('exits with errors and counts them', async () => {
+    const { exitCode, lines } = await checkBrokenFolder();
+    expect(exitCode).toBe(CHECK_EXIT.errors);
+    expect(lines.at(-1)).toBe('29 errors, 3 warnings in 9 files');
+  });
+});
+
+describe('parley check messages of survey logic', () => {
+  const SURVEY = {
+    id: 'logic',
+    title: 'Logic',
+    keywords: ['LOGIC'],
+    intro: 'Hi {{contact.first_name | "there"}}.',
+    questions: [
+      { id: 'welcome', type: 'message', text: 'Two questions.' },
+      { id: 'age', type: 'number', text: 'Age?', next: [{ if: { answer: 'age', lt: 18 }, goto: 'minor' }] },
+      { id: 'part2', type: 'message', text: 'Thanks, {{answers.age}}!', showIf: { answer: 'age', gte: 65 } },
+      { id: 'city', type: 'text', text: 'City?' },
+    ],
+    ends: { minor: { text: 'Adults only, sorry.', screenOut: true } },
+    end: 'Done.',
+  };
+
+  it('lists messages with what follows them', () => {
+    const [report] = checkSurveySources([{ file: 'logic.json', source: JSON.stringify(SURVEY) }]);
+    expect(report!.findings).toEqual([]);
+    expect(report!.messages.map((message) => message.label)).toEqual([
+      'intro + message "welcome" + question "age"',
+      'question "age" asked again',
+      'message "part2" + question "city"',
+      'question "city"',
+      'question "city" asked again',
+      'end',
+      'end "minor"',
+      'moving on + message "part2" + question "city"',
+      'moving on + question "city"',
+      'moving on + end',
+      'moving on + end "minor"',
+    ]);
+  });
+
+  it('counts piped text as its fallback or 10 characters', () => {
+    const [report] = checkSurveySources([{ file: 'logic.json', source: JSON.stringify(SURVEY) }]);
+    const opening = report!.messages[0]!;
+    expect(opening.characters).toBe([...'Hi there.\n\nTwo questions.\n\nAge?'].length);
+    const part2 = report!.messages[2]!;
+    expect(part2.characters).toBe([...'Thanks, xxxxxxxxxx!\n\nCity?'].length);
+  });
+});
