@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_ATTEMPTS } from '../src/distribution/dispatcher.ts';
 import { type DistributionHarness, SENDER, createDistributionHarness } from './support/distribution-harness.ts';
 
@@ -103,6 +103,21 @@ describe('distributions', () => {
     h.clock.advance(60_000);
     await h.drain();
     expect(h.fake.messages.map((message) => message.to)).toEqual(['+442071838750', ALICE]);
+  });
+
+  it('applies a changed sending window to messages already held', async () => {
+    const h = await start({ clockStart: '2026-12-04T09:00:00.000Z', sendWindow: { startMinute: 9 * 60, endMinute: 20 * 60 } });
+    await h.addContacts('night', [{ phone: ALICE, timezone: 'America/Chicago' }]);
+    await h.send({ surveyId: 'customer-nps', listName: 'night' });
+    await h.drain();
+    expect((await h.outbox())[0]).toMatchObject({ state: 'pending', not_before: '2026-12-04T15:00:00.000Z', held_from: '2026-12-04T09:00:00.000Z' });
+
+    // Restarted with SEND_WINDOW=always, the dispatcher sends the held message at once.
+    const always = h.createDispatcher({ sendWindow: undefined, pollMs: 10 });
+    always.start();
+    await vi.waitFor(() => expect(h.fake.messages).toHaveLength(1), { timeout: 5000 });
+    await always.stop();
+    expect((await h.outbox())[0]).toMatchObject({ state: 'sent', held_from: null });
   });
 
   it.each([

@@ -99,6 +99,12 @@ export class Dispatcher {
   }
 
   async #run(): Promise<void> {
+    try {
+      const released = await new OutboxStore(this.#options.db).releaseHolds();
+      if (released > 0) this.#options.logger.info({ count: released }, 'rechecking held messages against the current sending hours');
+    } catch (error) {
+      this.#options.logger.error({ err: error }, 'could not release messages held for sending hours; they keep their times');
+    }
     while (!this.#abort.signal.aborted) {
       let busy = false;
       try {
@@ -139,7 +145,7 @@ export class Dispatcher {
 
     const allowedAt = this.#allowedAt(now, contactTimezones(row.contact, defaultTimezone));
     if (allowedAt.getTime() > now.getTime()) {
-      await store.retryLater(row.id, 'pending', allowedAt.toISOString());
+      await store.holdForSendingHours(row.id, allowedAt.toISOString());
       logger.debug({ outboxId: row.id, allowedAt }, 'outside sending hours: waiting');
       return;
     }

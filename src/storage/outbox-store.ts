@@ -79,7 +79,7 @@ export class OutboxStore {
   async claim(id: number, now: string, body?: { body: string; segments: number; encoding: 'GSM-7' | 'UCS-2' }): Promise<boolean> {
     const result = await this.#db
       .updateTable('outbound_messages')
-      .set((eb) => ({ state: 'sending', claimed_at: now, attempts: eb('attempts', '+', 1), ...body }))
+      .set((eb) => ({ state: 'sending', claimed_at: now, attempts: eb('attempts', '+', 1), held_from: null, ...body }))
       .where('id', '=', id)
       .where('state', '=', 'pending')
       .executeTakeFirst();
@@ -95,6 +95,31 @@ export class OutboxStore {
       .where('state', '=', 'sending')
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+
+  /** Holds a pending row until its contact's sending hours begin, remembering when it was due. */
+  async holdForSendingHours(id: number, until: string): Promise<void> {
+    await this.#db
+      .updateTable('outbound_messages')
+      .set((eb) => ({ held_from: eb.fn.coalesce('held_from', 'not_before'), not_before: until }))
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+
+  /**
+   * Puts every held row back to the time it was due before the hold.
+   *
+   * @returns how many rows were released.
+   */
+  async releaseHolds(): Promise<number> {
+    const result = await this.#db
+      .updateTable('outbound_messages')
+      .set((eb) => ({ not_before: eb.ref('held_from').$castTo<string>(), held_from: null }))
+      .where('state', '=', 'pending')
+      .where('held_from', 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** Returns a row to `pending` to try again at `notBefore`, keeping the last error for `parley status`. */

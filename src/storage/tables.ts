@@ -203,8 +203,14 @@ export interface OutboundMessagesTable {
   segments: number;
   encoding: 'GSM-7' | 'UCS-2';
   state: OutboxState;
-  /** Earliest send time; moved later by quiet hours and retries. */
+  /** Earliest send time; moved later by sending hours and retries. */
   not_before: string;
+  /**
+   * The `not_before` a row had before it was held for sending hours, or null. The
+   * dispatcher restores it when it starts, so that a changed SEND_WINDOW also applies
+   * to rows held under the old one.
+   */
+  held_from: string | null;
   /** Requests made to Twilio for this message. */
   attempts: number;
   /** When the last request was claimed; a `sending` row older than the lease is reconciled with Twilio. */

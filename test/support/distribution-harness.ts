@@ -9,7 +9,7 @@ import { messagesOf } from '../../src/cli/twilio-phone.ts';
 import type { SendWindow } from '../../src/config/config.ts';
 import type { Sender } from '../../src/config/sender.ts';
 import { createDistribution, type DistributionRequest } from '../../src/distribution/create-distribution.ts';
-import { Dispatcher } from '../../src/distribution/dispatcher.ts';
+import { Dispatcher, type DispatcherOptions } from '../../src/distribution/dispatcher.ts';
 import { ConversationEngine } from '../../src/engine/conversation-engine.ts';
 import { createEngineTexts } from '../../src/engine/engine-texts.ts';
 import { SurveyVersions } from '../../src/engine/survey-versions.ts';
@@ -64,17 +64,21 @@ export async function createDistributionHarness(options: DistributionHarnessOpti
   fetch = app.fetch;
 
   const fake = await startFakeTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, segmentsPerSecond: 10_000, ...options.fake });
-  const dispatcher = new Dispatcher({
-    db,
-    api: new MessageApi(createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiUrl: fake.url, timeoutMs: 2000 })),
-    versions: new SurveyVersions(catalog, logger),
-    statusCallbackUrl: `${publicUrl}/twilio/status`,
-    sendWindow: options.sendWindow,
-    defaultTimezone: options.defaultTimezone ?? 'UTC',
-    requestTimeoutMs: 2000,
-    logger,
-    clock,
-  });
+  /** A dispatcher wired like the server's; tests call `runOnce` on it, or `start` to run it as the server does. */
+  const createDispatcher = (overrides: Partial<DispatcherOptions> = {}): Dispatcher =>
+    new Dispatcher({
+      db,
+      api: new MessageApi(createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiUrl: fake.url, timeoutMs: 2000 })),
+      versions: new SurveyVersions(catalog, logger),
+      statusCallbackUrl: `${publicUrl}/twilio/status`,
+      sendWindow: options.sendWindow,
+      defaultTimezone: options.defaultTimezone ?? 'UTC',
+      requestTimeoutMs: 2000,
+      logger,
+      clock,
+      ...overrides,
+    });
+  const dispatcher = createDispatcher();
 
   /** Adds contacts to a list, creating both as needed. */
   async function addContacts(listName: string, contacts: Array<{ phone: string; timezone?: string }>): Promise<void> {
@@ -133,6 +137,7 @@ export async function createDistributionHarness(options: DistributionHarnessOpti
     catalog,
     fake,
     dispatcher,
+    createDispatcher,
     publicUrl,
     addContacts,
     send,

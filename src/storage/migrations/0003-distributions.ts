@@ -58,6 +58,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('encoding', 'text', (col) => col.notNull())
     .addColumn('state', 'text', (col) => col.notNull())
     .addColumn('not_before', 'text', (col) => col.notNull())
+    .addColumn('held_from', 'text')
     .addColumn('attempts', 'integer', (col) => col.notNull())
     .addColumn('claimed_at', 'text')
     .addColumn('message_sid', 'text', (col) => col.unique())
