@@ -7,6 +7,7 @@ import { runChat } from './chat-command.ts';
 import { runCheck } from './check-command.ts';
 import { type ContactsImportOptions, runContactsImportCommand } from './contacts-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
+import { runGraph } from './graph-command.ts';
 import { runSendCommand, type SendCommandOptions } from './send-command.ts';
 import { type StatusOptions, runStatusCommand } from './status-command.ts';
 import { runConversationTests } from './test-command.ts';
@@ -85,12 +86,24 @@ program
   });
 
 program
+  .command('graph')
+  .description("Print a survey's flow (questions, messages, branches and ends) as a Mermaid flowchart.")
+  .argument('<survey>', 'survey .json file, or the id of a survey in SURVEYS_DIR (or ./surveys)')
+  .action(async (survey: string) => {
+    process.exitCode = await runGraph(survey, {
+      surveysDir: process.env.SURVEYS_DIR ?? './surveys',
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+    });
+  });
+
+program
   .command('export')
   .description('Write one row per response of a survey as CSV, JSON or NDJSON (reads DATABASE_URL).')
   .requiredOption('--survey <id>', 'survey id')
   .option('--format <format>', 'csv, json or ndjson', 'csv')
   .option('--since <date>', 'only responses started at or after this ISO 8601 date or date-time (UTC unless an offset is given)')
-  .option('--status <list>', 'comma-separated statuses to include: completed, partial, expired, opted_out, superseded')
+  .option('--status <list>', 'comma-separated statuses to include: completed, screened_out, partial, expired, opted_out, superseded')
   .option('--hash-phones', 'replace phone numbers with HMAC-SHA256 keyed by the EXPORT_HASH_SALT variable')
   .option('--out <file>', 'file to write (default: standard output)')
   .action(async (options: ExportCommandOptions) => {
