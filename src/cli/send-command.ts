@@ -1,10 +1,13 @@
+import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { type Config, loadConfig } from '../config/config.ts';
+import { contactTimezones } from '../contacts/contact-timezones.ts';
 import { createDistribution } from '../distribution/create-distribution.ts';
+import { nextSendTime } from '../distribution/send-window.ts';
 import { ParleyError } from '../errors.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
-import type { DistributionMode } from '../storage/tables.ts';
+import type { Database, DistributionMode } from '../storage/tables.ts';
 import { SurveyCatalog } from '../surveys/survey-catalog.ts';
 
 export interface SendCommandOptions {
@@ -50,12 +53,26 @@ export async function runSendCommand(options: SendCommandOptions, out: (line: st
     );
 
     const seconds = Math.ceil(created.segments / created.segmentsPerSecond);
-    out(`Distribution ${created.id}: ${created.invites} invitations to list "${options.list}" for survey ${survey.survey.id} (${mode} mode).`);
-    out(`  From ${config.sender.value} at ${created.segmentsPerSecond} segments per second: ${created.segments} segments, about ${formatDuration(seconds)} of sending.`);
-    out(`  Estimated cost: ${(created.segments * config.pricePerSegment).toFixed(2)} ${config.priceCurrency} at ${config.pricePerSegment} per segment.`);
+    out(`Distribution ${created.id}: ${plural(created.invites, 'invitation')} to list "${options.list}" for survey ${survey.survey.id} (${mode} mode).`);
+    out(
+      `  From ${config.sender.value} at ${plural(created.segmentsPerSecond, 'segment')} per second: ${plural(created.segments, 'segment')}, about ${formatDuration(seconds)} of sending.`,
+    );
+    out(`  Estimated cost: ${(created.segments * config.pricePerSegment).toFixed(2)} ${config.priceCurrency} at ${config.pricePerSegment} per segment, before reminders.`);
     if (created.sendAt.getTime() > now.getTime()) out(`  Sending starts at ${created.sendAt.toISOString()}.`);
-    if (created.suppressed > 0) out(`  ${created.suppressed} contacts have opted out of this sender and will be skipped.`);
-    out('  The running server (`npm start`, or `parley worker`) sends them within its sending hours.');
+    if (sendAt !== undefined && sendAt.getTime() <= now.getTime()) out(`  Warning: --at ${options.at} is in the past, so sending starts now.`);
+    if (created.suppressed > 0) out(`  ${plural(created.suppressed, 'contact')} opted out of this sender and will be skipped.`);
+    if (segmentsPerSecond !== undefined && segmentsPerSecond > config.sender.segmentsPerSecond) {
+      out(
+        `  Warning: --rate ${segmentsPerSecond} is above the sender's ${plural(config.sender.segmentsPerSecond, 'segment')} per second; Twilio queues the excess and fails messages that wait too long.`,
+      );
+    }
+    const waiting = await countWaitingForSendingHours(db, created.id, config, created.sendAt);
+    if (waiting.count > 0) {
+      out(
+        `  ${plural(waiting.count, 'invitation')} wait for the sending hours (SEND_WINDOW ${describeWindow(config)} in each contact's time zone); the first can go at ${waiting.first!.toISOString()}.`,
+      );
+    }
+    out('  The running server (`npm start`, or `parley worker`) sends them.');
     out(`  Follow it with: parley status ${created.id}`);
   } finally {
     await db.destroy();
@@ -101,6 +118,38 @@ function parseRate(text: string): number {
     throw new ParleyError('INVALID_OPTION', `--rate ${JSON.stringify(text)} is invalid: give SMS segments per second above 0, such as 1 or 0.5.`);
   }
   return rate;
+}
+
+/**
+ * Counts the invitations whose contacts are outside their sending hours at `sendAt`,
+ * and finds when the first of them may go.
+ */
+async function countWaitingForSendingHours(db: Kysely<Database>, distributionId: number, config: Config, sendAt: Date): Promise<{ count: number; first: Date | undefined }> {
+  const contacts = await db
+    .selectFrom('outbound_messages')
+    .innerJoin('contacts', 'contacts.id', 'outbound_messages.contact_id')
+    .select(['contacts.phone', 'contacts.timezone'])
+    .where('outbound_messages.distribution_id', '=', distributionId)
+    .execute();
+  let count = 0;
+  let first: Date | undefined;
+  for (const contact of contacts) {
+    const allowedAt = nextSendTime(sendAt, config.sendWindow, contactTimezones(contact, config.defaultTimezone));
+    if (allowedAt.getTime() <= sendAt.getTime()) continue;
+    count++;
+    if (first === undefined || allowedAt < first) first = allowedAt;
+  }
+  return { count, first };
+}
+
+function describeWindow({ sendWindow }: Config): string {
+  if (sendWindow === undefined) return 'always';
+  const time = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+  return `${time(sendWindow.startMinute)}-${time(sendWindow.endMinute)}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function formatDuration(seconds: number): string {
