@@ -48,7 +48,7 @@ describe('parley test', () => {
       `PASS ${path.join(testsDir, 'customer-nps.yaml')} (8 steps)`,
       `PASS ${path.join(testsDir, 'event-feedback.yaml')} (9 steps)`,
       `PASS ${path.join(testsDir, 'phq-2-expiry.yaml')} (4 steps)`,
-      `PASS ${path.join(testsDir, 'phq-2.yaml')} (5 steps)`,
+      `PASS ${path.join(testsDir, 'phq-2.yaml')} (8 steps)`,
       '4 passed, 0 failed',
     ]);
     expect(exitCode).toBe(0);
