@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatDistributionReport } from '../src/cli/status-text.ts';
 import { MAX_ATTEMPTS } from '../src/distribution/dispatcher.ts';
+import { loadDistributionReport } from '../src/storage/distribution-report.ts';
 import { type DistributionHarness, SENDER, createDistributionHarness } from './support/distribution-harness.ts';
 
 const harnesses: DistributionHarness[] = [];
@@ -95,6 +97,11 @@ describe('distributions', () => {
     const waiting = (await h.outbox()).find((row) => row.recipient === ALICE)!;
     expect(waiting.state).toBe('pending');
     expect(waiting.not_before).toBe('2026-12-04T15:00:00.000Z');
+    const report = await loadDistributionReport(h.db, 1);
+    expect(report!.heldForSendingHours).toEqual({ count: 1, firstAt: '2026-12-04T15:00:00.000Z' });
+    expect(formatDistributionReport(report!, { segments: 0, pricePerSegment: 0, currency: 'USD', amount: 0 })).toContain(
+      '    1 wait for sending hours, the first until 2026-12-04T15:00:00.000Z',
+    );
 
     h.clock.advance(6 * 3_600_000 - 60_000);
     await h.drain();

@@ -29,20 +29,26 @@ export function formatDistributionReport(report: DistributionReport, cost: CostE
     '',
     field('invites', invites.total, 0),
     field('pending', invites.pending),
+    ...(report.heldForSendingHours.count > 0
+      ? [field(`${report.heldForSendingHours.count} wait for sending hours, the first until ${report.heldForSendingHours.firstAt}`, '', 4).trimEnd()]
+      : []),
     field('sent', invites.sent),
     field('delivered', invites.delivered),
     field('failed', invites.failed),
     field('canceled', invites.canceled),
     field('skipped', invites.skipped),
   ];
+  // Reasons are longer than the label column, so the count comes first.
+  const countWidth = Math.max(0, ...report.skipReasons.map(({ count }) => String(count).length));
   for (const { reason, count } of report.skipReasons) {
-    lines.push(field(reason, count, 4));
+    lines.push(`    ${String(count).padStart(countWidth)} ${reason}`);
   }
   lines.push(
     field('answered', invites.answered),
     field('completed', invites.completed),
     '',
     field('reminders sent', report.remindersSent, 0),
+    field('reminders due', report.remindersPending, 0),
     field('segments sent', report.segmentsSent, 0),
     field(
       'estimated cost',

@@ -39,6 +39,10 @@ export interface DistributionReport {
   skipReasons: Array<{ reason: string; count: number }>;
   /** Reminders Twilio accepted. */
   remindersSent: number;
+  /** Reminders still waiting for their time. */
+  remindersPending: number;
+  /** Pending invites held until their contacts' sending hours, and when the first of them may go. */
+  heldForSendingHours: { count: number; firstAt: string | null };
   /** SMS segments of every invite and reminder that has a MessageSid. */
   segmentsSent: number;
   /** Failed invites and reminders by Twilio error code, most frequent first; null when the row has no code. */
@@ -84,6 +88,8 @@ export async function loadDistributionReport(db: Kysely<Database>, id: number): 
     invites,
     skipReasons,
     remindersSent: await countSentReminders(db, id),
+    remindersPending: await countPendingReminders(db, id),
+    heldForSendingHours: await countHeldInvites(db, id),
     segmentsSent: await sumSegmentsSent(db, id),
     failures: await countFailures(db, id),
   };
@@ -205,4 +211,27 @@ async function countFailures(db: Kysely<Database>, id: number): Promise<Distribu
 /** Sorts by count, largest first, then by `key`, so equal counts print in a stable order. */
 function sortByCount<T extends { count: number }>(items: T[], key: (item: T) => string): T[] {
   return items.sort((a, b) => b.count - a.count || key(a).localeCompare(key(b)));
+}
+
+async function countPendingReminders(db: Kysely<Database>, id: number): Promise<number> {
+  const row = await db
+    .selectFrom('outbound_messages')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('distribution_id', '=', id)
+    .where('sequence', '>', 0)
+    .where('state', 'in', ['pending', 'sending'])
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+async function countHeldInvites(db: Kysely<Database>, id: number): Promise<DistributionReport['heldForSendingHours']> {
+  const row = await db
+    .selectFrom('outbound_messages')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('not_before').as('firstAt')])
+    .where('distribution_id', '=', id)
+    .where('sequence', '=', 0)
+    .where('state', '=', 'pending')
+    .where('held_from', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), firstAt: row.count > 0 ? (row.firstAt ?? null) : null };
 }
