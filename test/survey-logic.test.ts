@@ -1,5 +1,8 @@
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RESPONDENT, createHarness, type Harness } from './support/harness.ts';
+import { ConversationEngine } from '../src/engine/conversation-engine.ts';
+import { createEngineTexts } from '../src/engine/engine-texts.ts';
+import { ACCOUNT_SID, PARLEY_NUMBER, RESPONDENT, createHarness, newMessageSid, type Harness } from './support/harness.ts';
 
 let harness: Harness;
 
@@ -428,5 +431,45 @@ describe('piping', () => {
     await reply('LOGIC');
     await reply('Sam');
     expect(await reply('blue')).toBe('Please reply with a number from 1 to 2.\n\nNice to meet you, Sam. Favourite colour?\n1. Red\n2. Green');
+  });
+});
+
+describe('stored snapshots', () => {
+  it('resume without the lead messages list', async () => {
+    // Snapshots stored before messages existed have no context.lead.
+    await start(CAR);
+    await reply('LOGIC');
+    const session = await onlySession();
+    const persisted = JSON.parse(session.snapshot) as { context: Record<string, unknown> };
+    delete persisted.context.lead;
+    await harness.db.updateTable('sessions').set({ snapshot: JSON.stringify(persisted) }).where('id', '=', session.id).execute();
+
+    expect(await reply('HELP')).toMatch(/\n\nDo you own a car\?$/);
+    expect(await reply('yes')).toBe('Which brand?');
+  });
+
+  it('resume in a new engine', async () => {
+    await start(SCORED);
+    await reply('LOGIC');
+    await reply('Often');
+
+    const engine = new ConversationEngine({
+      db: harness.db,
+      catalog: harness.catalog,
+      texts: createEngineTexts({ programName: 'Acme Surveys' }),
+      logger: pino({ level: 'silent' }),
+      clock: harness.clock,
+    });
+    const result = await engine.handle({
+      messageSid: newMessageSid(),
+      accountSid: ACCOUNT_SID,
+      from: RESPONDENT,
+      to: PARLEY_NUMBER,
+      channel: PARLEY_NUMBER,
+      body: 'Sometimes',
+      numMedia: 0,
+      fields: {},
+    });
+    expect(result.reply).toBe('Your score is 3 of 4.\n\nMay we call you?');
   });
 });
