@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDistributionReport } from '../src/cli/status-text.ts';
+import { createDistribution } from '../src/distribution/create-distribution.ts';
 import { MAX_ATTEMPTS } from '../src/distribution/dispatcher.ts';
 import { loadDistributionReport } from '../src/storage/distribution-report.ts';
 import { type DistributionHarness, SENDER, createDistributionHarness } from './support/distribution-harness.ts';
@@ -312,6 +313,15 @@ describe('creating a distribution', () => {
     });
     const [row] = await h.outbox();
     expect(row!.body).toBe('Hi Ana & Co of Nörth Side: https://example.org/s?n=Ana%20%26%20Co&s=N%C3%B6rth%20Side\n\nReply STOP to opt out.');
+  });
+
+  it('leaves opted-out contacts out of the segment estimate', async () => {
+    const h = await start();
+    await h.addContacts('two', [{ phone: ALICE }, { phone: BOB }]);
+    await h.text(ALICE, 'STOP');
+    const created = await createDistribution(h.db, { survey: h.catalog.get('customer-nps')!, listName: 'two', mode: 'interactive', sender: SENDER }, h.clock.now());
+    expect(created).toMatchObject({ invites: 2, suppressed: 1 });
+    expect(created.suppressedSegments).toBe(created.segments / 2);
   });
 
   it('names an unknown list and the lists there are', async () => {

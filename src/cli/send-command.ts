@@ -52,15 +52,16 @@ export async function runSendCommand(options: SendCommandOptions, out: (line: st
       now,
     );
 
-    const seconds = Math.ceil(created.segments / created.segmentsPerSecond);
+    const segments = created.segments - created.suppressedSegments;
+    const seconds = Math.ceil(segments / created.segmentsPerSecond);
     out(`Distribution ${created.id}: ${plural(created.invites, 'invitation')} to list "${options.list}" for survey ${survey.survey.id} (${mode} mode).`);
     out(
-      `  From ${config.sender.value} at ${plural(created.segmentsPerSecond, 'segment')} per second: ${plural(created.segments, 'segment')}, about ${formatDuration(seconds)} of sending.`,
+      `  From ${config.sender.value} at ${plural(created.segmentsPerSecond, 'segment')} per second: ${plural(segments, 'segment')}, about ${formatDuration(seconds)} of sending.`,
     );
-    out(`  Estimated cost: ${(created.segments * config.pricePerSegment).toFixed(2)} ${config.priceCurrency} at ${config.pricePerSegment} per segment, before reminders.`);
+    out(`  Estimated cost: ${(segments * config.pricePerSegment).toFixed(2)} ${config.priceCurrency} at ${config.pricePerSegment} per segment, before reminders.`);
     if (created.sendAt.getTime() > now.getTime()) out(`  Sending starts at ${created.sendAt.toISOString()}.`);
     if (sendAt !== undefined && sendAt.getTime() <= now.getTime()) out(`  Warning: --at ${options.at} is in the past, so sending starts now.`);
-    if (created.suppressed > 0) out(`  ${plural(created.suppressed, 'contact')} opted out of this sender and will be skipped.`);
+    if (created.suppressed > 0) out(`  ${plural(created.suppressed, 'contact')} opted out of this sender and will be skipped; the figures above leave them out.`);
     if (segmentsPerSecond !== undefined && segmentsPerSecond > config.sender.segmentsPerSecond) {
       out(
         `  Warning: --rate ${segmentsPerSecond} is above the sender's ${plural(config.sender.segmentsPerSecond, 'segment')} per second; Twilio queues the excess and fails messages that wait too long.`,

@@ -34,6 +34,8 @@ export interface DistributionCreated {
   segments: number;
   /** Invites to contacts on the suppression list now; they will be skipped unless the contact opts back in. */
   suppressed: number;
+  /** Segments of those invites, which will not be sent. */
+  suppressedSegments: number;
   sendAt: Date;
   segmentsPerSecond: number;
 }
@@ -125,11 +127,12 @@ export async function createDistribution(db: Kysely<Database>, request: Distribu
     });
     await outbox.insertMessages(rows);
 
+    // A join rather than a list of phones, which would pass SQLite's limit on bound values for large lists.
     const suppressed = await trx
-      .selectFrom('suppressions')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('channel', '=', sender.value)
-      .where('respondent', 'in', contacts.map((contact) => contact.phone))
+      .selectFrom('outbound_messages as m')
+      .innerJoin('suppressions as s', (join) => join.onRef('s.respondent', '=', 'm.recipient').onRef('s.channel', '=', 'm.sender'))
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.sum<number>('m.segments').as('segments')])
+      .where('m.distribution_id', '=', id)
       .executeTakeFirstOrThrow();
 
     return {
@@ -137,6 +140,7 @@ export async function createDistribution(db: Kysely<Database>, request: Distribu
       invites: rows.length,
       segments: rows.reduce((sum, row) => sum + row.segments, 0),
       suppressed: Number(suppressed.count),
+      suppressedSegments: Number(suppressed.segments ?? 0),
       sendAt,
       segmentsPerSecond,
     };
