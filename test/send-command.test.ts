@@ -70,6 +70,26 @@ describe('parley send', () => {
   });
 });
 
+describe('parley cancel', () => {
+  it('skips the pending invitations of a distribution', async () => {
+    const sent = await runParley(['send', '--survey', 'phq-2', '--list', 'team', '--at', '2031-01-01T00:00Z'], { env });
+    const id = /Distribution (\d+):/.exec(sent.stdout)![1]!;
+
+    const canceled = await runParley(['cancel', id], { env });
+    expect(canceled.stderr).toBe('');
+    expect(canceled.stdout).toBe(`Distribution ${id}: 3 pending messages canceled. Messages already sent are not recalled, and open sessions stay open.\n`);
+
+    const status = JSON.parse((await runParley(['status', id, '--json'], { env })).stdout) as { invites: { skipped: number; pending: number }; skipReasons: unknown };
+    expect(status.invites).toMatchObject({ pending: 0, skipped: 3 });
+    expect(status.skipReasons).toEqual([{ reason: 'distribution canceled', count: 3 }]);
+  });
+
+  it('names an unknown or malformed id', async () => {
+    expect((await runParley(['cancel', '999'], { env })).stderr).toBe('parley: No distribution 999. Run parley status to list the distributions.\n');
+    expect((await runParley(['cancel', 'last'], { env })).stderr).toContain('parley: Distribution "last" is not an id');
+  });
+});
+
 describe('parseSendAt', () => {
   it('reads a time with an offset or Z', () => {
     expect(parseSendAt('2026-12-05T09:00-05:00').toISOString()).toBe('2026-12-05T14:00:00.000Z');

@@ -8,6 +8,7 @@ import { runCheck } from './check-command.ts';
 import { type ContactsImportOptions, runContactsImportCommand } from './contacts-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
 import { runGraph } from './graph-command.ts';
+import { runCancelCommand } from './cancel-command.ts';
 import { runSendCommand, type SendCommandOptions } from './send-command.ts';
 import { type StatusOptions, runStatusCommand } from './status-command.ts';
 import { runConversationTests } from './test-command.ts';
@@ -145,6 +146,14 @@ program
   .option('--opt-out <text>', 'link mode: how to opt out, required for an alphanumeric sender ID')
   .action(async (options: SendCommandOptions) => {
     await runSendCommand(options, (line) => console.log(line));
+  });
+
+program
+  .command('cancel')
+  .description('Cancel the invitations and reminders of a distribution that have not been sent yet.')
+  .argument('<distribution>', 'distribution id, as parley send printed it')
+  .action(async (distribution: string) => {
+    await runCancelCommand(distribution, (line) => console.log(line));
   });
 
 program

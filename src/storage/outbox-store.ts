@@ -150,6 +150,22 @@ export class OutboxStore {
       .execute();
   }
 
+  /**
+   * Skips every pending invite and reminder of a distribution. Rows already being sent
+   * are left to finish, since their request may have reached Twilio.
+   *
+   * @returns how many rows were skipped.
+   */
+  async cancelDistribution(distributionId: number, reason: string): Promise<number> {
+    const result = await this.#db
+      .updateTable('outbound_messages')
+      .set({ state: 'skipped', skip_reason: reason })
+      .where('distribution_id', '=', distributionId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Message SIDs already recorded on outbox rows, out of `sids`. */
   async knownSids(sids: string[]): Promise<Set<string>> {
     if (sids.length === 0) return new Set();
