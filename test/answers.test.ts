@@ -25,6 +25,25 @@ const unsure: ChoiceQuestion = {
   maxRetries: 2,
 };
 
+const heard: ChoiceQuestion = {
+  id: 'heard',
+  type: 'choice',
+  text: 'Who told you about us?',
+  choices: ['Search', { label: 'A friend', value: 'friend', aliases: ['mate', 'a pal'] }, 'Social media', { label: 'Other', value: 'other', other: true }],
+  maxRetries: 2,
+};
+
+const agree: ChoiceQuestion = {
+  id: 'agree',
+  type: 'choice',
+  text: 'Do you agree?',
+  choices: [
+    { label: 'Yes', value: 'y', aliases: ['Y', 'yeah'] },
+    { label: 'No', value: 'n', aliases: ['N', 'nope'] },
+  ],
+  maxRetries: 2,
+};
+
 const score: NpsQuestion = { id: 'score', type: 'nps', text: 'Reply 0-10.', maxRetries: 2 };
 
 const age: NumberQuestion = { id: 'age', type: 'number', text: 'Your age?', min: 0, max: 120, integer: true, maxRetries: 2 };
@@ -233,6 +252,41 @@ describe('parseAnswer for choice', () => {
   });
 });
 
+describe('parseAnswer for choice objects', () => {
+  it.each([
+    { question: agree, body: 'yes', expected: 'y' },
+    { question: agree, body: 'Y', expected: 'y' },
+    { question: agree, body: 'yeah!', expected: 'y' },
+    { question: agree, body: '2', expected: 'n' },
+    { question: agree, body: 'NOPE', expected: 'n' },
+    { question: heard, body: '1', expected: 'Search' },
+    { question: heard, body: 'A FRIEND', expected: 'friend' },
+    { question: heard, body: 'mate', expected: 'friend' },
+    { question: heard, body: 'a pal.', expected: 'friend' },
+    { question: heard, body: '4', expected: { value: 'other', text: '' } },
+    { question: heard, body: 'Other', expected: { value: 'other', text: '' } },
+    { question: heard, body: 'other: my cousin', expected: { value: 'other', text: 'my cousin' } },
+    { question: heard, body: 'OTHER：my cousin', expected: { value: 'other', text: 'my cousin' } },
+    { question: heard, body: '4: the radio', expected: { value: 'other', text: 'the radio' } },
+    { question: heard, body: 'Other: Radio 4', expected: { value: 'other', text: 'Radio 4' } },
+    { question: heard, body: '  my cousin Sam \n', expected: { value: 'other', text: 'my cousin Sam' } },
+    { question: heard, body: 'mon cousin Théo', expected: { value: 'other', text: 'mon cousin Théo' } },
+  ])('reads $body for $question.id as $expected', ({ question, body, expected }) => {
+    expect(parseAnswer(question, body)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    { question: agree, body: 'maybe', expected: 'Please reply with a number from 1 to 2.' },
+    { question: agree, body: '3', expected: 'Please reply with a number from 1 to 2.' },
+    { question: heard, body: '7', expected: 'Please reply with a number from 1 to 4, or with "Other: " and your own answer.' },
+    { question: heard, body: 'option 7', expected: 'Please reply with a number from 1 to 4, or with "Other: " and your own answer.' },
+    { question: heard, body: 'Radio 4', expected: 'Please reply with a number from 1 to 4, or with "Other: " and your own answer.' },
+    { question: heard, body: '', expected: 'Please reply with a number from 1 to 4, or with "Other: " and your own answer.' },
+  ])('rejects $body for $question.id', ({ question, body, expected }) => {
+    expect(parseAnswer(question, body)).toEqual({ ok: false, expected });
+  });
+});
+
 describe('parseAnswer for yesno', () => {
   it.each([
     ['yes', true],
@@ -282,6 +336,10 @@ describe('parseAnswer for text', () => {
 describe('renderQuestion', () => {
   it('lists choices numbered on their own lines', () => {
     expect(renderQuestion(channel)).toBe('How did you hear about us?\n1. Search\n2. A friend\n3. Social media\n4. Other');
+  });
+
+  it('lists choice objects by label', () => {
+    expect(renderQuestion(heard)).toBe('Who told you about us?\n1. Search\n2. A friend\n3. Social media\n4. Other');
   });
 
   it('returns other questions as their text', () => {

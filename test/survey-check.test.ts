@@ -138,6 +138,31 @@ describe('parley check', () => {
     expect(lines.at(-1)).toBe('0 errors, 1 warning in 1 file');
   });
 
+  it('warns about a choice label that is YES', async () => {
+    const choices = [{ label: 'Yes', value: 'y' }, 'Go on'];
+    const [file] = await writeSurveys({ 'labels.json': survey({ questions: [{ id: 'pick', type: 'choice', text: 'What next?', choices }] }) });
+
+    const { exitCode, lines } = await check();
+
+    expect(exitCode).toBe(0);
+    expect(findingLines(lines)).toEqual([
+      expect.stringContaining(`${file}:${await positionOf(file!, '"label"')}: warning: $.questions[0].choices[0].label: choice "Yes" is also the opt-in keyword YES.`),
+    ]);
+  });
+
+  it('warns about an alias that is YES', async () => {
+    const choices = ['Go on', { label: 'Sure', aliases: ['Yes'] }];
+    const [file] = await writeSurveys({ 'aliases.json': survey({ questions: [{ id: 'pick', type: 'choice', text: 'What next?', choices }] }) });
+
+    const { exitCode, lines } = await check();
+
+    expect(exitCode).toBe(0);
+    expect(findingLines(lines)).toEqual([
+      `${file}:${await positionOf(file!, '"Yes"')}: warning: $.questions[0].choices[1].aliases[0]: alias "Yes" of choice "Sure" is also the opt-in keyword YES. Parley reads it as this choice, because YES opts back in only a respondent who opted out, but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in. Remove the alias if your number handles YES.`,
+    ]);
+    expect(lines.at(-1)).toBe('0 errors, 1 warning in 1 file');
+  });
+
   it('reports a help choice', async () => {
     const questions = [{ id: 'pick', type: 'choice', text: 'What next?', choices: ['Go on', 'help!'] }];
     const [file] = await writeSurveys({ 'help.json': survey({ questions }) });

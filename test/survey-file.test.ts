@@ -259,6 +259,105 @@ describe('parseSurveyFile', () => {
     ]);
   });
 
+  it('reads choice objects with a value, aliases and other', () => {
+    const choices = ['Search', { label: 'A friend', value: 'friend', aliases: ['mate'] }, { label: 'Other', other: true }];
+    const question = parseSurveyFile('surveys/test.json', surveyJson({ questions: [{ id: 'c', type: 'choice', text: 'How?', choices }] })).survey.questions[0];
+
+    expect(question).toEqual({ id: 'c', type: 'choice', text: 'How?', choices, maxRetries: 2 });
+  });
+
+  it.each([
+    {
+      name: 'a number as a choice',
+      choices: ['Search', 5],
+      problem: '$.questions[0].choices[1] (line 15, column 9): expected a choice as text in double quotes, such as "Yes", or as an object such as { "label": "Yes", "value": "y" }, got 5 (a number).',
+    },
+    {
+      name: 'a missing label',
+      choices: ['Search', { value: 'friend' }],
+      problem: '$.questions[0].choices[1] (line 15, column 9): missing required property "label" (the text of the choice as the question lists it, such as "Yes"). Add it.',
+    },
+    {
+      name: 'a label that is not text',
+      choices: ['Search', { label: 2 }],
+      problem: '$.questions[0].choices[1] (line 15, column 9): in .label: expected a string, got 2 (a number). Put the text in double quotes.',
+    },
+    {
+      name: 'an empty value',
+      choices: ['Search', { label: 'A friend', value: ' ' }],
+      problem: '$.questions[0].choices[1].value (line 17, column 11): expected the choice value, got " ". Write the choice value.',
+    },
+    {
+      name: 'aliases that are not a list',
+      choices: ['Search', { label: 'A friend', aliases: 'mate' }],
+      problem: '$.questions[0].choices[1] (line 15, column 9): in .aliases: expected the aliases as a list in square brackets, such as ["Y", "yeah"], got "mate" (a string).',
+    },
+    {
+      name: 'an alias that is not text',
+      choices: ['Search', { label: 'A friend', aliases: ['mate', 3, ''] }],
+      problem:
+        '$.questions[0].choices[1] (line 15, column 9): in .aliases[1]: expected a string, got 3 (a number). Put the text in double quotes. ' +
+        'In .aliases[2]: expected the alias, got "". Write the alias.',
+    },
+    {
+      name: 'other that is not true or false',
+      choices: ['Search', { label: 'Other', other: 'yes' }],
+      problem: '$.questions[0].choices[1] (line 15, column 9): in .other: expected true or false, got "yes" (a string). Write true or false without quotes.',
+    },
+    {
+      name: 'an unknown choice property',
+      choices: ['Search', { label: 'A friend', alias: ['mate'] }],
+      problem:
+        '$.questions[0].choices[1].alias (line 17, column 11): unknown property "alias". Did you mean "aliases"? The properties allowed in a choice are "label", "value", "aliases", "other".',
+    },
+    {
+      name: 'an alias that is another label',
+      choices: ['Search', { label: 'A friend', aliases: ['SEARCH!'] }],
+      problem:
+        '$.questions[0].choices[1].aliases[0] (line 18, column 13): alias "SEARCH!" of choice "A friend" is the same as "Search" when case, accents and punctuation are ignored, so a reply could not tell them apart. Reword or remove one of them.',
+    },
+    {
+      name: 'an alias that is another alias',
+      choices: [{ label: 'Search', aliases: ['web'] }, { label: 'A friend', aliases: ['Web'] }],
+      problem:
+        '$.questions[0].choices[1].aliases[0] (line 23, column 13): alias "Web" of choice "A friend" is the same as alias "web" of choice "Search" when case, accents and punctuation are ignored, so a reply could not tell them apart. Reword or remove one of them.',
+    },
+    {
+      name: "an alias that is another choice's number",
+      choices: ['Search', { label: 'A friend', aliases: ['1'] }],
+      problem:
+        '$.questions[0].choices[1].aliases[0] (line 18, column 13): alias "1" of choice "A friend" is option 2, but a reply of "1" picks option 1 ("Search"). Remove the alias or reword it.',
+    },
+    {
+      name: 'an alias that is a keyword',
+      choices: ['Search', { label: 'No more', aliases: ['Stop'] }],
+      problem:
+        '$.questions[0].choices[1].aliases[0] (line 18, column 13): alias "Stop" of choice "No more" is the opt-out keyword STOP, which is read before any answer, so replying "Stop" unsubscribes the respondent and ends the survey instead of picking this choice. Remove the alias.',
+    },
+    {
+      name: 'a label that is a keyword',
+      choices: ['Search', { label: 'Help', value: 'h' }],
+      problem:
+        '$.questions[0].choices[1].label (line 16, column 11): choice "Help" is the help keyword HELP, which is read before any answer, so replying "Help" sends the help text and repeats the question instead of picking this choice. Reword the choice so that it is not a keyword on its own (a reply of "2" still picks it).',
+    },
+    {
+      name: 'a value used twice',
+      choices: ['Search', { label: 'A friend', value: 'Search' }],
+      problem:
+        '$.questions[0].choices[1].value (line 17, column 11): choice "A friend" stores the value "Search", which choice "Search" already stores. Give each choice its own value, because an answer stores only the value.',
+    },
+    {
+      name: 'two other choices',
+      choices: [{ label: 'Other', other: true }, { label: 'Something else', other: true }],
+      problem:
+        '$.questions[0].choices[1].other (line 20, column 11): choice "Something else" is a second choice with "other": true, after "Other". Keep "other" on one choice only, because free text goes to that choice.',
+    },
+  ])('rejects $name', ({ choices, problem }) => {
+    const source = surveyJson({ questions: [{ id: 'c', type: 'choice', text: 'How?', choices }] });
+
+    expect(problemsOf(source)).toEqual([problem]);
+  });
+
   it('rejects a value of the wrong type', () => {
     expect(problemsOf(surveyJson({ maxRetries: '3' }))).toEqual([
       '$.maxRetries (line 26, column 3): expected a whole number from 0 to 10, got "3" (a string). It is how many times an invalid answer is asked again.',

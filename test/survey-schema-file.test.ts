@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { choiceLabel } from '../src/surveys/choice-option.ts';
 import { parseSurveyFile } from '../src/surveys/survey-file.ts';
 import { buildSurveyJsonSchema } from '../src/surveys/survey-schema.ts';
 import { EXAMPLE_SURVEY_FILES } from './support/harness.ts';
@@ -18,7 +19,7 @@ const GSM_7_BASIC = new Set(
 function textsOf(source: string): string[] {
   const { survey } = parseSurveyFile('survey.json', source);
   const questionTexts = survey.questions.flatMap((question) =>
-    question.type === 'choice' ? [question.text, ...question.choices] : [question.text],
+    question.type === 'choice' ? [question.text, ...question.choices.map(choiceLabel)] : [question.text],
   );
   return [survey.intro ?? '', survey.end, ...questionTexts];
 }

@@ -1,7 +1,11 @@
 import { normalizeForMatching } from './answers/normalize.ts';
 
-/** A parsed answer as the engine stores it: a choice label, a number, true or false, or text. */
-export type AnswerValue = string | number | boolean;
+/**
+ * A parsed answer as the engine stores it: a choice's value, a number, true or false,
+ * text, a date as "YYYY-MM-DD", a choice marked `other` with the respondent's own words,
+ * or the choices of a multi question in option order.
+ */
+export type AnswerValue = string | number | boolean | { value: string; text: string } | Array<string | { value: string; text: string }>;
 
 /** The outcome a session records for one question it asked. */
 export type RecordedAnswer = { status: 'answered'; value: AnswerValue } | { status: 'unanswered' } | { status: 'skipped' };

@@ -1,3 +1,4 @@
+import { choiceLabel } from '../surveys/choice-option.ts';
 import type { Question } from '../surveys/survey-schema.ts';
 
 /**
@@ -8,6 +9,6 @@ import type { Question } from '../surveys/survey-schema.ts';
 export function renderQuestion(question: Question): string {
   if (question.type !== 'choice') return question.text;
 
-  const options = question.choices.map((choice, index) => `${index + 1}. ${choice}`);
+  const options = question.choices.map((choice, index) => `${index + 1}. ${choiceLabel(choice)}`);
   return [question.text, ...options].join('\n');
 }

@@ -52,5 +52,7 @@ export function numericValue(value: AnswerValue, values: Readonly<Record<string,
     if (values !== undefined && Object.hasOwn(values, key)) return values[key];
     return value ? 1 : 0;
   }
-  return values !== undefined && Object.hasOwn(values, value) ? values[value] : undefined;
+  // NOTE: a multi answer picks several choices, so it has no single number and counts as none.
+  const key = typeof value === 'string' ? value : Array.isArray(value) ? undefined : value.value;
+  return key !== undefined && values !== undefined && Object.hasOwn(values, key) ? values[key] : undefined;
 }

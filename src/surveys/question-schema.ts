@@ -45,7 +45,7 @@ function questionShape<Type extends string, Extra extends z.core.$ZodLooseShape>
 }
 
 const choiceQuestionSchema = strictObject('a choice question', questionShape('choice', { choices: choicesSchema })).describe(
-  'A question answered by picking one of its choices. The answer is the choice text.',
+  "A question answered by picking one of its choices. The answer is the choice's value, which is its label unless the choice sets one.",
 );
 
 /** Rejects a number question whose max is below its min, because no answer could pass. */

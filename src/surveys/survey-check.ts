@@ -2,6 +2,7 @@ import { SurveyError } from '../errors.ts';
 import { classifyKeyword } from '../engine/keywords.ts';
 import { GSM_EQUIVALENTS, describeCharacter, findUcs2Characters, type Ucs2Character } from '../sms/gsm-equivalents.ts';
 import { countSegments, type SmsEncoding } from '../sms/segments.ts';
+import { toChoiceOption } from './choice-option.ts';
 import { checkSurveyFlow } from './flow-check.ts';
 import { parseLocatedJson, type LocatedJson } from './located-json.ts';
 import { listSurveyMessages, type SurveyFieldPath, type SurveyMessage } from './survey-messages.ts';
@@ -170,29 +171,46 @@ function problemToFinding(file: string, problem: string): SurveyFinding {
 
 
 /**
- * Warns about choices whose whole text is YES. Parley reads YES as the choice during a
+ * Warns about choices whose label or alias is YES. Parley reads YES as the choice during a
  * survey, because YES opts back in only a respondent who opted out, but a platform that
  * handles opt-in keywords itself may not. The schema rejects the other keywords.
  */
 function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson): SurveyFinding[] {
   const findings: SurveyFinding[] = [];
+  const reason =
+    'Parley reads it as this choice, because YES opts back in only a respondent who opted out, ' +
+    'but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in.';
 
   survey.questions.forEach((question, questionIndex) => {
     if (question.type !== 'choice') return;
 
     question.choices.forEach((choice, choiceIndex) => {
-      if (classifyKeyword(choice) !== 'yes') return;
+      const path = ['questions', questionIndex, 'choices', choiceIndex];
+      const { label, aliases } = toChoiceOption(choice);
 
-      findings.push(
-        finding(
-          'warning',
-          file,
-          json,
-          ['questions', questionIndex, 'choices', choiceIndex],
-          `choice "${choice}" is also the opt-in keyword YES. Parley reads it as this choice, because YES opts back in only a respondent who opted out, ` +
-            `but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in. Reword the choice, for example "Yes, I do", if your number handles YES.`,
-        ),
-      );
+      if (classifyKeyword(label) === 'yes') {
+        findings.push(
+          finding(
+            'warning',
+            file,
+            json,
+            typeof choice === 'string' ? path : [...path, 'label'],
+            `choice "${label}" is also the opt-in keyword YES. ${reason} Reword the choice, for example "Yes, I do", if your number handles YES.`,
+          ),
+        );
+      }
+      aliases.forEach((alias, aliasIndex) => {
+        if (classifyKeyword(alias) !== 'yes') return;
+        findings.push(
+          finding(
+            'warning',
+            file,
+            json,
+            [...path, 'aliases', aliasIndex],
+            `alias "${alias}" of choice "${label}" is also the opt-in keyword YES. ${reason} Remove the alias if your number handles YES.`,
+          ),
+        );
+      });
     });
   });
   return findings;

@@ -166,7 +166,11 @@ function withoutRepeats(variants: SurveyMessage[]): SurveyMessage[] {
 function askQuestion(question: Question, index: number): SurveyMessage {
   const fields: SurveyFieldPath[] = [['questions', index, 'text']];
   if (question.type === 'choice') {
-    fields.push(...question.choices.map((_choice, choiceIndex) => ['questions', index, 'choices', choiceIndex]));
+    fields.push(
+      ...question.choices.map((choice, choiceIndex) =>
+        typeof choice === 'string' ? ['questions', index, 'choices', choiceIndex] : ['questions', index, 'choices', choiceIndex, 'label'],
+      ),
+    );
   }
 
   return { label: `question ${JSON.stringify(question.id)}`, text: renderQuestion({ ...question, text: estimate(question.text) }), fields };

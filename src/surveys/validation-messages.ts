@@ -104,6 +104,7 @@ const REQUIRED_PROPERTY_HINTS: Record<string, string> = {
   end: 'the message sent after the last question',
   text: 'the question as it is sent by SMS',
   choices: 'the list of 2 to 9 options, such as ["Yes", "No", "Not sure"]',
+  label: 'the text of the choice as the question lists it, such as "Yes"',
 };
 
 /**

@@ -1,28 +1,39 @@
+import { toChoiceOption } from '../../surveys/choice-option.ts';
 import type { ChoiceQuestion } from '../../surveys/survey-schema.ts';
 import type { AnswerResult } from './answer-result.ts';
-import { normalizeForMatching } from './normalize.ts';
+import { choiceAnswer, findChoice, splitAtColon } from './choice-matching.ts';
+
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{Nd}/u;
 
 /**
- * Reads a choice by its option number ("2", "2.", "#2", "２") or by its text, ignoring
- * case, accents, quote style, spacing and surrounding punctuation. The value is the
- * option's label as written in the survey file.
+ * Reads a choice by its number or by its label or an alias (see findChoice). The value is
+ * the choice's `value`, which is its label unless the survey file sets one.
  *
- * A number picks the option at that position first. The survey schema rejects labels
- * that read as another option's number, so the two ways never disagree.
+ * A question with a choice marked `other` also takes free text for it, stored as
+ * `{ value, text }`. The text is what follows the colon in "other: my cousin", where the
+ * part before the colon names that choice, or else a whole reply that names no choice,
+ * has a letter and has no digit. A reply with a digit, such as "7" or "option 7" on a
+ * four-choice question, is asked again, since it is more likely a mistyped choice number.
  */
 export function parseChoiceAnswer(question: ChoiceQuestion, body: string): AnswerResult {
-  const { choices } = question;
-  const reply = normalizeForMatching(body);
+  const options = question.choices.map(toChoiceOption);
 
-  if (/^[0-9]+$/.test(reply)) {
-    const label = choices[Number(reply) - 1];
-    if (label !== undefined) return { ok: true, value: label };
+  const picked = findChoice(options, body);
+  if (picked !== undefined) return { ok: true, value: choiceAnswer(picked) };
+
+  const other = options.find((option) => option.other);
+  if (other === undefined) return { ok: false, expected: `Please reply with a number from 1 to ${options.length}.` };
+
+  const split = splitAtColon(body);
+  if (split !== undefined && findChoice(options, split.before) === other) {
+    return { ok: true, value: choiceAnswer(other, split.text) };
   }
+  if (LETTER.test(body) && !DIGIT.test(body)) return { ok: true, value: choiceAnswer(other, body.trim()) };
+  return { ok: false, expected: describeExpectedChoiceWithOther(options.length, other.label) };
+}
 
-  if (reply !== '') {
-    const label = choices.find((choice) => normalizeForMatching(choice) === reply);
-    if (label !== undefined) return { ok: true, value: label };
-  }
-
-  return { ok: false, expected: `Please reply with a number from 1 to ${choices.length}.` };
+/** Builds the re-ask hint of a question with an `other` choice, such as `Please reply with a number from 1 to 4, or with "Other: " and your own answer.`. */
+export function describeExpectedChoiceWithOther(count: number, otherLabel: string): string {
+  return `Please reply with a number from 1 to ${count}, or with "${otherLabel}: " and your own answer.`;
 }
