@@ -5,9 +5,9 @@ import { maskPhone } from '../log.ts';
 import { findContactByPhone } from '../storage/contact-lookup.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
-import type { Database, MessageHandling, Session } from '../storage/tables.ts';
+import type { AnswerStatus, Database, MessageHandling, Session } from '../storage/tables.ts';
 import type { SurveyCatalog } from '../surveys/survey-catalog.ts';
-import { parseAnswer } from './answers/index.ts';
+import { type AnswerResult, parseAnswer } from './answers/index.ts';
 import type { EngineTexts } from './engine-texts.ts';
 import type { Clock, InboundMessage, InboundResult } from './inbound-message.ts';
 import { KeyedQueue } from './keyed-queue.ts';
@@ -196,15 +196,14 @@ export class ConversationEngine {
     // The skip word is read before the answer, so that "skip" is not stored as a text answer.
     const skipped = question.optional === true && normalizeKeyword(message.body) === survey.skipWord;
     const parsed = skipped ? undefined : parseAnswer(question, message.body);
-    const event: SurveyEvent = skipped ? { type: 'SKIP' } : parsed!.ok ? { type: 'ANSWER', value: parsed!.value } : { type: 'INVALID' };
-    const [next] = transition(compiled.machine, snapshot, event);
+    const [next] = transition(compiled.machine, snapshot, surveyEventFor(parsed));
     const movedOn = next.value !== snapshot.value || next.status === 'done';
 
     if (parsed === undefined || parsed.ok || movedOn) {
       await store.insertAnswer({
         session_id: session.id,
         question_id: question.id,
-        status: parsed === undefined ? 'skipped' : parsed.ok ? 'answered' : 'unanswered',
+        status: answerStatusFor(parsed),
         message_sid: message.messageSid,
         raw_text: message.body,
         value: parsed?.ok === true ? JSON.stringify(parsed.value) : null,
@@ -266,7 +265,7 @@ export class ConversationEngine {
     if (end !== undefined) this.#logger.info({ sessionId, endId: end.id, screenedOut: end.screenOut }, 'session ended');
   }
 
-  /** What an active session last sent (the pending question and the messages before it), so HELP and START can repeat it. */
+  /** Renders the last prompt of an active session (the pending question and the messages before it), so HELP and START can repeat it. */
   async #pendingPrompt(
     store: ConversationStore,
     from: string,
@@ -322,6 +321,17 @@ export class ConversationEngine {
     }
     return { handledAs: 'twilio_help', reply: null, sessionId: session?.id };
   }
+}
+
+/** Returns the machine event for a reply: undefined means the skip word. */
+function surveyEventFor(parsed: AnswerResult | undefined): SurveyEvent {
+  if (parsed === undefined) return { type: 'SKIP' };
+  return parsed.ok ? { type: 'ANSWER', value: parsed.value } : { type: 'INVALID' };
+}
+
+function answerStatusFor(parsed: AnswerResult | undefined): AnswerStatus {
+  if (parsed === undefined) return 'skipped';
+  return parsed.ok ? 'answered' : 'unanswered';
 }
 
 function joinParagraphs(...parts: Array<string | undefined>): string {

@@ -46,7 +46,7 @@ export interface SessionsTable {
   last_activity_at: string;
   expires_at: string;
   ended_at: string | null;
-  /** The survey's scores computed from the answers so far, as a JSON object by score id; null when it has none. */
+  /** The survey's scores computed from the answers so far, as a JSON object by score id, or null when the survey has none. */
   scores: string | null;
   /** The end the session reached: "end" for the end message, or an id from the survey's `ends`. */
   end_id: string | null;
