@@ -62,3 +62,26 @@ describe('distribution of survey logic', () => {
     expect(await h.text(BOB, '2')).toEqual(['Why 2, friend?']);
   });
 });
+
+describe('distribution of an announcement', () => {
+  it('ends the session with the invite', async () => {
+    h = await createDistributionHarness({
+      surveys: {
+        'news.json': {
+          id: 'news',
+          title: 'News',
+          keywords: ['NEWS'],
+          questions: [{ id: 'news', type: 'message', text: 'The office is closed on Friday.', next: [{ goto: 'end' }] }],
+          end: 'Reply STOP to opt out of these messages.',
+        },
+      },
+    });
+    await h.addContacts('one', [{ phone: ALICE }]);
+    await h.send({ surveyId: 'news', listName: 'one' });
+    await h.drain();
+
+    expect(h.fake.messages.map((message) => message.body)).toEqual(['The office is closed on Friday.\n\nReply STOP to opt out of these messages.']);
+    const sessions = await h.db.selectFrom('sessions').select(['status', 'end_id']).execute();
+    expect(sessions).toEqual([{ status: 'completed', end_id: 'end' }]);
+  });
+});

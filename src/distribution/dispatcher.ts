@@ -4,7 +4,7 @@ import { initialTransition } from 'xstate';
 import type { SendWindow } from '../config/config.ts';
 import { contactTimezones } from '../contacts/contact-timezones.ts';
 import type { Clock } from '../engine/inbound-message.ts';
-import { pendingQuestion, restoreSnapshot } from '../engine/survey-machine.ts';
+import { pendingQuestion, reachedEnd, restoreSnapshot } from '../engine/survey-machine.ts';
 import { contactFields, fillSurveyText, renderPrompt } from '../engine/survey-prompt.ts';
 import type { SurveyVersions } from '../engine/survey-versions.ts';
 import { maskPhone } from '../log.ts';
@@ -315,17 +315,20 @@ export class Dispatcher {
       this.#options.logger.info({ sessionId: active.id, outboxId: row.id }, 'an invite superseded an active session');
     }
     const [initial] = initialTransition(compiled.machine);
+    // A survey that only sends messages before an end has ended with the invite itself.
+    const end = reachedEnd(compiled.version.survey, initial);
     return conversations.insertSession({
       respondent: row.recipient,
       channel: row.sender,
       survey_id: distribution.survey_id,
       survey_hash: distribution.survey_hash,
-      status: 'active',
+      status: end === undefined ? 'active' : end.screenOut ? 'screened_out' : 'completed',
       snapshot: JSON.stringify(compiled.machine.getPersistedSnapshot(initial)),
       started_at: now.toISOString(),
       last_activity_at: now.toISOString(),
       expires_at: new Date(now.getTime() + compiled.version.survey.expiresAfterMs).toISOString(),
-      ended_at: null,
+      ended_at: end === undefined ? null : now.toISOString(),
+      end_id: end?.id ?? null,
     });
   }
 
