@@ -4,7 +4,7 @@ import { initialTransition } from 'xstate';
 import type { SendWindow } from '../config/config.ts';
 import { contactTimezones } from '../contacts/contact-timezones.ts';
 import type { Clock } from '../engine/inbound-message.ts';
-import { pendingQuestion, reachedEnd, restoreSnapshot } from '../engine/survey-machine.ts';
+import { endedStatus, pendingQuestion, reachedEnd, restoreSnapshot } from '../engine/survey-machine.ts';
 import { contactFields, fillSurveyText, renderPrompt } from '../engine/survey-prompt.ts';
 import type { SurveyVersions } from '../engine/survey-versions.ts';
 import { maskPhone } from '../log.ts';
@@ -322,7 +322,7 @@ export class Dispatcher {
       channel: row.sender,
       survey_id: distribution.survey_id,
       survey_hash: distribution.survey_hash,
-      status: end === undefined ? 'active' : end.screenOut ? 'screened_out' : 'completed',
+      status: end === undefined ? 'active' : endedStatus(end),
       snapshot: JSON.stringify(compiled.machine.getPersistedSnapshot(initial)),
       started_at: now.toISOString(),
       last_activity_at: now.toISOString(),

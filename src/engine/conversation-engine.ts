@@ -14,7 +14,7 @@ import { KeyedQueue } from './keyed-queue.ts';
 import { classifyKeyword, firstWord, normalizeKeyword } from './keywords.ts';
 import { computeScores } from './scores.ts';
 import { type CompiledSurvey, SurveyVersions } from './survey-versions.ts';
-import { type SurveyEvent, type SurveySnapshot, pendingQuestion, reachedEnd, restoreSnapshot } from './survey-machine.ts';
+import { type SurveyEvent, type SurveySnapshot, endedStatus, pendingQuestion, reachedEnd, restoreSnapshot } from './survey-machine.ts';
 import { type ContactFields, contactFields, renderOpening, renderPrompt, renderQuestionAlone } from './survey-prompt.ts';
 
 export interface ConversationEngineOptions {
@@ -186,7 +186,7 @@ export class ConversationEngine {
       const end = reachedEnd(survey, snapshot);
       this.#logger.error({ sessionId: session.id, endId: end?.id }, 'active session has no pending question; marking it ended');
       await store.updateSession(session.id, {
-        status: end?.screenOut === true ? 'screened_out' : 'completed',
+        status: end === undefined ? 'completed' : endedStatus(end),
         end_id: end?.id ?? null,
         ended_at: now.toISOString(),
       });
@@ -260,7 +260,7 @@ export class ConversationEngine {
       last_activity_at: now.toISOString(),
       expires_at: new Date(now.getTime() + survey.expiresAfterMs).toISOString(),
       scores: Object.keys(survey.scores).length === 0 ? null : JSON.stringify(scores),
-      ...(end === undefined ? {} : { status: end.screenOut ? ('screened_out' as const) : ('completed' as const), end_id: end.id, ended_at: now.toISOString() }),
+      ...(end === undefined ? {} : { status: endedStatus(end), end_id: end.id, ended_at: now.toISOString() }),
     });
     if (end !== undefined) this.#logger.info({ sessionId, endId: end.id, screenedOut: end.screenOut }, 'session ended');
   }

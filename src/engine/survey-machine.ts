@@ -162,6 +162,11 @@ export function leadMessages(survey: Survey, snapshot: SurveySnapshot): MessageQ
   return lead.flatMap((id) => survey.questions.filter((item): item is MessageQuestion => item.id === id && item.type === 'message'));
 }
 
+/** Returns the session status for an end: `screened_out` for an end marked `screenOut`, else `completed`. */
+export function endedStatus(end: ReachedEnd): 'completed' | 'screened_out' {
+  return end.screenOut ? 'screened_out' : 'completed';
+}
+
 /** Returns the end a finished snapshot reached, or undefined while the survey is under way. */
 export function reachedEnd(survey: Survey, snapshot: SurveySnapshot): ReachedEnd | undefined {
   if (snapshot.status !== 'done') return undefined;
