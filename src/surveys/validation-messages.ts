@@ -40,7 +40,8 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   for (const candidate of candidates) {
     const lowerCandidate = candidate.toLowerCase();
     const contained = lowerWord.length >= 4 && lowerCandidate.includes(lowerWord);
-    const distance = contained ? maxDistance : editDistance(lowerWord, lowerCandidate);
+    // A shortened name counts as the farthest typo, so a closer typo ("maxchoices" for maxChoices) still wins.
+    const distance = Math.min(editDistance(lowerWord, lowerCandidate), contained ? maxDistance : Infinity);
     if (distance <= maxDistance && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
