@@ -3,6 +3,7 @@ import { normalizeForMatching, parseAnswer, parseSingleNumber } from '../src/eng
 import { renderQuestion } from '../src/engine/question-text.ts';
 import type {
   ChoiceQuestion,
+  MultiQuestion,
   NpsQuestion,
   NumberQuestion,
   TextQuestion,
@@ -43,6 +44,16 @@ const agree: ChoiceQuestion = {
   ],
   maxRetries: 2,
 };
+
+const contact: MultiQuestion = {
+  id: 'contact',
+  type: 'multi',
+  text: 'How may we contact you? Reply with all that apply, such as 1, 3.',
+  choices: ['Email', 'SMS', { label: 'Phone call', value: 'phone', aliases: ['call'] }, 'Rock and roll', { label: 'Other', value: 'other', other: true }],
+  maxRetries: 2,
+};
+
+const twoOrThree: MultiQuestion = { id: 'two', type: 'multi', text: 'Pick 2 or 3.', choices: ['A', 'B', 'C', 'D'], minChoices: 2, maxChoices: 3, maxRetries: 2 };
 
 const score: NpsQuestion = { id: 'score', type: 'nps', text: 'Reply 0-10.', maxRetries: 2 };
 
@@ -287,6 +298,62 @@ describe('parseAnswer for choice objects', () => {
   });
 });
 
+describe('parseAnswer for multi', () => {
+  const contactHint = 'Please reply with one or more numbers from 1 to 5, such as 1, 3. To add your own answer, write "Other: " before it.';
+
+  it.each([
+    { question: contact, body: '1,3', expected: ['Email', 'phone'] },
+    { question: contact, body: '1 3', expected: ['Email', 'phone'] },
+    { question: contact, body: '1 and 3', expected: ['Email', 'phone'] },
+    { question: contact, body: '1, 3 & 4', expected: ['Email', 'phone', 'Rock and roll'] },
+    { question: contact, body: '3, 1, 1', expected: ['Email', 'phone'] },
+    { question: contact, body: 'email, SMS', expected: ['Email', 'SMS'] },
+    { question: contact, body: 'sms and call', expected: ['SMS', 'phone'] },
+    { question: contact, body: '2; phone call', expected: ['SMS', 'phone'] },
+    { question: contact, body: 'rock and roll', expected: ['Rock and roll'] },
+    { question: contact, body: '1 + rock and roll', expected: ['Email', 'Rock and roll'] },
+    { question: contact, body: '２、１', expected: ['Email', 'SMS'] },
+    { question: contact, body: '١، ٢', expected: ['Email', 'SMS'] },
+    { question: contact, body: '1. 2.', expected: ['Email', 'SMS'] },
+    { question: contact, body: '5', expected: [{ value: 'other', text: '' }] },
+    { question: contact, body: 'other: my cousin', expected: [{ value: 'other', text: 'my cousin' }] },
+    { question: contact, body: '1, 3, other: a letter, or a fax', expected: ['Email', 'phone', { value: 'other', text: 'a letter, or a fax' }] },
+    { question: contact, body: 'carrier pigeon', expected: [{ value: 'other', text: 'carrier pigeon' }] },
+    { question: twoOrThree, body: '1, 2', expected: ['A', 'B'] },
+    { question: twoOrThree, body: 'd c b', expected: ['B', 'C', 'D'] },
+  ])('reads $body for $question.id as $expected', ({ question, body, expected }) => {
+    expect(parseAnswer(question, body)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    { question: contact, body: '7', expected: contactHint },
+    { question: contact, body: '1, 7', expected: contactHint },
+    { question: contact, body: '13', expected: contactHint },
+    { question: contact, body: '1-3', expected: contactHint },
+    { question: contact, body: 'email, fax', expected: contactHint },
+    { question: contact, body: '', expected: contactHint },
+    { question: contact, body: '1, other 3: text', expected: contactHint },
+    { question: twoOrThree, body: '1', expected: 'Please reply with 2 to 3 numbers from 1 to 4, such as 1, 3.' },
+    { question: twoOrThree, body: '1, 2, 3, 4', expected: 'Please reply with 2 to 3 numbers from 1 to 4, such as 1, 3.' },
+    { question: twoOrThree, body: '1, 1', expected: 'Please reply with 2 to 3 numbers from 1 to 4, such as 1, 3.' },
+  ])('rejects $body for $question.id', ({ question, body, expected }) => {
+    expect(parseAnswer(question, body)).toEqual({ ok: false, expected });
+  });
+
+  it.each([
+    [{ minChoices: 1, maxChoices: 5 }, 'Please reply with one or more numbers from 1 to 5, such as 1, 3.'],
+    [{ minChoices: 1, maxChoices: 1 }, 'Please reply with 1 number from 1 to 5, such as 1.'],
+    [{ minChoices: 2, maxChoices: 2 }, 'Please reply with 2 numbers from 1 to 5, such as 1, 3.'],
+    [{ minChoices: 1, maxChoices: 2 }, 'Please reply with up to 2 numbers from 1 to 5, such as 1, 3.'],
+    [{ minChoices: 3, maxChoices: 5 }, 'Please reply with at least 3 numbers from 1 to 5, such as 1, 3, 5.'],
+    [{ minChoices: 4, maxChoices: 4 }, 'Please reply with 4 numbers from 1 to 5, such as 1, 2, 3, 4.'],
+  ])('hints %j as %j', (counts, expected) => {
+    const question: MultiQuestion = { id: 'm', type: 'multi', text: 'Which?', choices: ['A', 'B', 'C', 'D', 'E'], maxRetries: 2, ...counts };
+
+    expect(parseAnswer(question, 'none')).toEqual({ ok: false, expected });
+  });
+});
+
 describe('parseAnswer for yesno', () => {
   it.each([
     ['yes', true],
@@ -340,6 +407,10 @@ describe('renderQuestion', () => {
 
   it('lists choice objects by label', () => {
     expect(renderQuestion(heard)).toBe('Who told you about us?\n1. Search\n2. A friend\n3. Social media\n4. Other');
+  });
+
+  it('lists multi choices numbered', () => {
+    expect(renderQuestion(twoOrThree)).toBe('Pick 2 or 3.\n1. A\n2. B\n3. C\n4. D');
   });
 
   it('returns other questions as their text', () => {

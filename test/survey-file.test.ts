@@ -165,13 +165,13 @@ describe('parseSurveyFile', () => {
 
   it('rejects a missing question type', () => {
     expect(problemsOf(surveyJson({ questions: [{ id: 'q', text: 'Why?' }] }))).toEqual([
-      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text", "message".',
+      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text", "message", "multi".',
     ]);
   });
 
   it('rejects an unknown question type', () => {
     expect(problemsOf(surveyJson({ questions: [{ id: 'q', type: 'yes-no', text: 'OK?' }] }))).toEqual([
-      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text", "message".',
+      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text", "message", "multi".',
     ]);
   });
 
@@ -354,6 +354,56 @@ describe('parseSurveyFile', () => {
     },
   ])('rejects $name', ({ choices, problem }) => {
     const source = surveyJson({ questions: [{ id: 'c', type: 'choice', text: 'How?', choices }] });
+
+    expect(problemsOf(source)).toEqual([problem]);
+  });
+
+  it.each([
+    {
+      name: 'minChoices of 0',
+      fields: { minChoices: 0 },
+      problem: '$.questions[0].minChoices (line 18, column 7): expected a whole number of 1 or more, got 0 (a number). It is the fewest choices a reply must pick.',
+    },
+    {
+      name: 'a fractional maxChoices',
+      fields: { maxChoices: 1.5 },
+      problem: '$.questions[0].maxChoices (line 18, column 7): expected a whole number of 1 or more, got 1.5 (a number). It is the most choices a reply may pick.',
+    },
+    {
+      name: 'minChoices as text',
+      fields: { minChoices: '2' },
+      problem: '$.questions[0].minChoices (line 18, column 7): expected a whole number of 1 or more, got "2" (a string). It is the fewest choices a reply must pick.',
+    },
+    {
+      name: 'minChoices above the number of choices',
+      fields: { minChoices: 4 },
+      problem: '$.questions[0].minChoices (line 18, column 7): minChoices 4 is more than the 3 choices, so no reply could pick enough. Make minChoices at most 3, or add choices.',
+    },
+    {
+      name: 'maxChoices above the number of choices',
+      fields: { maxChoices: 4 },
+      problem: '$.questions[0].maxChoices (line 18, column 7): maxChoices 4 is more than the 3 choices. Make maxChoices at most 3, or leave it out to allow every choice.',
+    },
+    {
+      name: 'maxChoices below minChoices',
+      fields: { minChoices: 3, maxChoices: 2 },
+      problem: '$.questions[0].maxChoices (line 19, column 7): maxChoices 2 is less than minChoices 3. Make maxChoices at least 3, or swap the two values.',
+    },
+    {
+      name: 'a misspelt maxChoices',
+      fields: { maxchoices: 2 },
+      problem:
+        '$.questions[0].maxchoices (line 18, column 7): unknown property "maxchoices". Did you mean "maxChoices"? ' +
+        'The properties allowed in a multi question are "id", "type", "text", "choices", "minChoices", "maxChoices", "maxRetries", "optional", "showIf", "next".',
+    },
+    {
+      name: 'an alias that is a keyword',
+      fields: { choices: ['Email', 'SMS', { label: 'No more', aliases: ['cancel'] }] },
+      problem:
+        '$.questions[0].choices[2].aliases[0] (line 19, column 13): alias "cancel" of choice "No more" is the opt-out keyword CANCEL, which is read before any answer, so replying "cancel" unsubscribes the respondent and ends the survey instead of picking this choice. Remove the alias.',
+    },
+  ])('rejects a multi question with $name', ({ fields, problem }) => {
+    const source = surveyJson({ questions: [{ id: 'm', type: 'multi', text: 'Which?', choices: ['Email', 'SMS', 'Phone'], ...fields }] });
 
     expect(problemsOf(source)).toEqual([problem]);
   });

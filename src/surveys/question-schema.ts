@@ -5,7 +5,7 @@ import { choicesSchema } from './choice-schema.ts';
 import { EVEN_WITH_FIELD_ERRORS, nonEmptyText, strictObject } from './schema-helpers.ts';
 import { closestMatch, quoteList, quoteValue, quoteValueWithType } from './validation-messages.ts';
 
-export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text', 'message'] as const;
+export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text', 'message', 'multi'] as const;
 
 const questionIdSchema = z
   .string()
@@ -47,6 +47,66 @@ function questionShape<Type extends string, Extra extends z.core.$ZodLooseShape>
 const choiceQuestionSchema = strictObject('a choice question', questionShape('choice', { choices: choicesSchema })).describe(
   "A question answered by picking one of its choices. The answer is the choice's value, which is its label unless the choice sets one.",
 );
+
+/** Creates the schema of minChoices or maxChoices: a whole number of 1 or more. */
+function choiceCountSchema(meaning: string) {
+  const message = (issue: { input?: unknown }) => `expected a whole number of 1 or more, got ${quoteValueWithType(issue.input)}. It is ${meaning}.`;
+
+  return z
+    .number({ error: (issue) => (issue.input === undefined ? undefined : message(issue)) })
+    .int({ error: message })
+    .min(1, { error: message });
+}
+
+/**
+ * Rejects choice counts that no reply could meet: a minChoices above the number of
+ * choices, a maxChoices above it (which would promise more than there is), or a
+ * maxChoices below minChoices.
+ */
+function checkChoiceCounts(question: { choices?: unknown; minChoices?: unknown; maxChoices?: unknown }, context: z.core.$RefinementCtx): void {
+  const count = Array.isArray(question.choices) ? question.choices.length : undefined;
+  const { minChoices, maxChoices } = question;
+
+  if (count !== undefined && typeof minChoices === 'number' && minChoices > count) {
+    context.addIssue({
+      code: 'custom',
+      path: ['minChoices'],
+      input: minChoices,
+      message: `minChoices ${minChoices} is more than the ${count} choices, so no reply could pick enough. Make minChoices at most ${count}, or add choices.`,
+    });
+  }
+  if (count !== undefined && typeof maxChoices === 'number' && maxChoices > count) {
+    context.addIssue({
+      code: 'custom',
+      path: ['maxChoices'],
+      input: maxChoices,
+      message: `maxChoices ${maxChoices} is more than the ${count} choices. Make maxChoices at most ${count}, or leave it out to allow every choice.`,
+    });
+  }
+  if (typeof minChoices === 'number' && typeof maxChoices === 'number' && maxChoices < minChoices) {
+    context.addIssue({
+      code: 'custom',
+      path: ['maxChoices'],
+      input: maxChoices,
+      message: `maxChoices ${maxChoices} is less than minChoices ${minChoices}. Make maxChoices at least ${minChoices}, or swap the two values.`,
+    });
+  }
+}
+
+const multiQuestionSchema = strictObject(
+  'a multi question',
+  questionShape('multi', {
+    choices: choicesSchema,
+    minChoices: choiceCountSchema('the fewest choices a reply must pick').optional().describe('Fewest choices a reply must pick. Default: 1.'),
+    maxChoices: choiceCountSchema('the most choices a reply may pick')
+      .optional()
+      .describe('Most choices a reply may pick, at most the number of choices. Default: all of them.'),
+  }),
+)
+  .superRefine(checkChoiceCounts, EVEN_WITH_FIELD_ERRORS)
+  .describe(
+    'A question answered by picking one or more of its choices, as in "1, 3" or "1 and 3". The answer lists the picked choices\' values in option order.',
+  );
 
 /** Rejects a number question whose max is below its min, because no answer could pass. */
 function checkRangeIsOrdered(question: { min?: number; max?: number }, context: z.core.$RefinementCtx): void {
@@ -107,6 +167,6 @@ function questionTypeMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 export const questionSchema = z.discriminatedUnion(
   'type',
-  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema, messageQuestionSchema],
+  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema, messageQuestionSchema, multiQuestionSchema],
   { error: questionTypeMessage },
 );

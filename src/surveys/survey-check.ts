@@ -182,7 +182,7 @@ function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson): S
     'but a carrier or a messaging service that handles opt-in keywords itself may treat it as an opt-in.';
 
   survey.questions.forEach((question, questionIndex) => {
-    if (question.type !== 'choice') return;
+    if (question.type !== 'choice' && question.type !== 'multi') return;
 
     question.choices.forEach((choice, choiceIndex) => {
       const path = ['questions', questionIndex, 'choices', choiceIndex];

@@ -165,7 +165,7 @@ function withoutRepeats(variants: SurveyMessage[]): SurveyMessage[] {
 /** Builds the message that asks one question, as renderQuestion sends it. */
 function askQuestion(question: Question, index: number): SurveyMessage {
   const fields: SurveyFieldPath[] = [['questions', index, 'text']];
-  if (question.type === 'choice') {
+  if (question.type === 'choice' || question.type === 'multi') {
     fields.push(
       ...question.choices.map((choice, choiceIndex) =>
         typeof choice === 'string' ? ['questions', index, 'choices', choiceIndex] : ['questions', index, 'choices', choiceIndex, 'label'],

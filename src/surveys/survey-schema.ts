@@ -217,6 +217,7 @@ export type MessageQuestion = Extract<SurveyItem, { type: 'message' }>;
 export type Question = Exclude<SurveyItem, { type: 'message' }>;
 export type QuestionType = Question['type'];
 export type ChoiceQuestion = Extract<Question, { type: 'choice' }>;
+export type MultiQuestion = Extract<Question, { type: 'multi' }>;
 export type NumberQuestion = Extract<Question, { type: 'number' }>;
 export type NpsQuestion = Extract<Question, { type: 'nps' }>;
 export type YesNoQuestion = Extract<Question, { type: 'yesno' }>;

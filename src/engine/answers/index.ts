@@ -1,6 +1,7 @@
 import type { Question } from '../../surveys/survey-schema.ts';
 import type { AnswerResult } from './answer-result.ts';
 import { parseChoiceAnswer } from './parse-choice.ts';
+import { parseMultiAnswer } from './parse-multi.ts';
 import { parseNpsAnswer, parseNumberAnswer } from './parse-number.ts';
 import { parseTextAnswer } from './parse-text.ts';
 import { parseYesNoAnswer } from './parse-yesno.ts';
@@ -14,6 +15,8 @@ export function parseAnswer(question: Question, body: string): AnswerResult {
   switch (question.type) {
     case 'choice':
       return parseChoiceAnswer(question, body);
+    case 'multi':
+      return parseMultiAnswer(question, body);
     case 'number':
       return parseNumberAnswer(question, body);
     case 'nps':
