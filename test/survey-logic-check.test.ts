@@ -41,6 +41,13 @@ const EXPECTED: Record<string, string[]> = {
     "bad-shapes.json:8:51: error: $.questions[1].showIf: a condition has exactly one of \"answer\", \"score\", \"all\", \"any\", \"not\", and this one has \"answer\", \"score\". Combine conditions with { \"all\": [ ... ] } or { \"any\": [ ... ] }.",
     "bad-shapes.json:9:64: error: $.questions[2].showIf.all: expected at least 1 condition in \"all\", got none. List the conditions, or remove the \"all\".",
   ],
+  "choice-values.json": [
+    "choice-values.json:11:46: error: $.questions[0].next[0].if.equals: \"A friend\" is not a choice of question \"source\", so no answer could match it. Conditions and scores use a choice's value, and the value of \"A friend\" is \"friend\". Use one of \"friend\", \"Search\".",
+    "choice-values.json:14:112: error: $.questions[2].showIf.in[1]: \"Fax\" is not a choice of question \"channels\", so no answer could match it. Use one of \"Email\", \"Phone\".",
+    "choice-values.json:16:44: error: $.scores.reach.sum[1]: question \"channels\" is a multi question, whose answers pick several choices and so have no single number. Remove it from \"sum\", or make it a choice question.",
+    "choice-values.json:16:57: error: $.scores.reach.values: question \"source\" is a choice question, and its choice \"friend\" has no number in \"values\", so the score could not count it. Add it to \"values\", for example \"values\": { \"friend\": 0 }.",
+    "choice-values.json:16:69: error: $.scores.reach.values[\"A friend\"]: \"A friend\" in \"values\" is not a choice of the questions in \"sum\", so it never counts. Did you mean \"friend\"? Write each choice's value (its label unless it sets \"value\") exactly, or \"yes\" and \"no\" for yes/no questions.",
+  ],
   "missing-end.json": [
     "missing-end.json:6:102: error: $.questions[0].next[0].goto: goto \"screened\" is not a question or an end of this survey. Use a later question's id, \"end\", or an end defined in \"ends\" (to add one, write \"ends\": { \"screened\": { \"text\": \"...\" } }).",
   ],
@@ -65,11 +72,11 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "wrong-values.json": [
     "wrong-values.json:7:95: error: $.questions[1].next[0].if.equals: question \"again\" is a yesno question, whose answers are true (yes) or false (no), got \"yes\". Write true or false without quotes.",
-    "wrong-values.json:8:93: error: $.questions[2].showIf.any[0].equals: \"Sometime\" is not a choice of question \"often\", so the condition could never hold. Did you mean \"Sometimes\"? Use one of \"Never\", \"Sometimes\", \"Always\".",
+    "wrong-values.json:8:93: error: $.questions[2].showIf.any[0].equals: \"Sometime\" is not a choice of question \"often\", so no answer could match it. Did you mean \"Sometimes\"? Use one of \"Never\", \"Sometimes\", \"Always\".",
     "wrong-values.json:8:138: error: $.questions[2].showIf.any[1].lt: \"lt\" compares numbers, but question \"often\" is a choice question, whose answers are not numbers. Use \"equals\" or \"in\" instead.",
     "wrong-values.json:10:42: error: $.scores.freq.sum[1]: question \"why\" is a text question, whose answers are not numbers, so it cannot be added up. Remove it from \"sum\".",
     "wrong-values.json:10:50: error: $.scores.freq.values: question \"often\" is a choice question, and its choices \"Sometimes\", \"Always\" have no number in \"values\", so the score could not count them. Add them to \"values\", for example \"values\": { \"Sometimes\": 0, \"Always\": 1 }.",
-    "wrong-values.json:10:74: error: $.scores.freq.values.Somtimes: \"Somtimes\" in \"values\" is not a choice of the questions in \"sum\", so it never counts. Did you mean \"Sometimes\"? Write each choice exactly as in \"choices\" (or \"yes\" and \"no\" for yes/no questions).",
+    "wrong-values.json:10:74: error: $.scores.freq.values.Somtimes: \"Somtimes\" in \"values\" is not a choice of the questions in \"sum\", so it never counts. Did you mean \"Sometimes\"? Write each choice's value (its label unless it sets \"value\") exactly, or \"yes\" and \"no\" for yes/no questions.",
   ],
 };
 
@@ -82,7 +89,7 @@ describe('parley check on broken survey logic', () => {
   it('exits with errors and counts them', async () => {
     const { exitCode, lines } = await checkBrokenFolder();
     expect(exitCode).toBe(CHECK_EXIT.errors);
-    expect(lines.at(-1)).toBe('29 errors, 3 warnings in 9 files');
+    expect(lines.at(-1)).toBe('34 errors, 3 warnings in 10 files');
   });
 });
 

@@ -473,3 +473,33 @@ describe('stored snapshots', () => {
     expect(result.reply).toBe('Your score is 3 of 4.\n\nMay we call you?');
   });
 });
+
+describe('choices with values', () => {
+  const SURVEY = {
+    questions: [
+      {
+        id: 'source',
+        type: 'choice',
+        text: 'How did you hear of us?',
+        choices: [{ label: 'A friend', value: 'friend' }, { label: 'Search', value: 'search' }, { label: 'Other', value: 'other', other: true }],
+        next: [{ if: { answer: 'source', equals: 'friend' }, goto: 'friend_name' }],
+      },
+      { id: 'why', type: 'text', text: 'You chose {{answers.source}}. Why?', next: [{ goto: 'end' }] },
+      { id: 'friend_name', type: 'text', text: 'You chose {{answers.source}}. Who? (score {{scores.warmth}})' },
+    ],
+    scores: { warmth: { sum: ['source'], values: { friend: 2, search: 0, other: 1 } } },
+    end: 'Thanks.',
+  };
+
+  it('branches, scores and pipes by value', async () => {
+    await start(SURVEY);
+    await reply('LOGIC');
+    expect(await reply('a friend')).toBe('You chose A friend. Who? (score 2)');
+  });
+
+  it('pipes the words of an other choice', async () => {
+    await start(SURVEY);
+    await reply('LOGIC');
+    expect(await reply('other: the radio')).toBe('You chose the radio. Why?');
+  });
+});

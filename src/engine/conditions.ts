@@ -78,8 +78,14 @@ function passesValueTests(value: AnswerValue, tests: ValueTests): boolean {
   );
 }
 
-/** Compares text as replies are matched (ignoring case, accents and edge punctuation), and other values exactly. */
+/**
+ * Compares text as replies are matched (ignoring case, accents and edge punctuation), and
+ * other values exactly. A multi answer matches when one of its choices does, and an
+ * "other" answer by its choice's value.
+ */
 function sameValue(value: AnswerValue, expected: ConditionValue): boolean {
+  if (Array.isArray(value)) return value.some((item) => sameValue(item, expected));
+  if (typeof value === 'object') return sameValue(value.value, expected);
   if (typeof value === 'string' && typeof expected === 'string') return normalizeForMatching(value) === normalizeForMatching(expected);
   return value === expected;
 }

@@ -3,7 +3,7 @@ import type { AnswerValue, RecordedAnswer } from './conditions.ts';
 /**
  * A computed score: the sum of the numeric values of some answers. A number answer
  * counts as itself, a yes/no answer as 1 or 0, and a choice answer as the number that
- * `values` gives its label (`values` may also override "yes" and "no").
+ * `values` gives the choice's value (`values` may also override "yes" and "no").
  */
 export interface ScoreDefinition {
   sum: string[];

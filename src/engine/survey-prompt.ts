@@ -1,6 +1,7 @@
 import type { Contact } from '../storage/tables.ts';
-import type { Question, Survey } from '../surveys/survey-schema.ts';
-import type { RecordedAnswer } from './conditions.ts';
+import { toChoiceOption } from '../surveys/choice-option.ts';
+import type { Question, Survey, SurveyItem } from '../surveys/survey-schema.ts';
+import type { AnswerValue, RecordedAnswer } from './conditions.ts';
 import { type PipeResolver, fillPipedText } from './piped-text.ts';
 import { renderQuestion } from './question-text.ts';
 import { computeScores } from './scores.ts';
@@ -68,15 +69,23 @@ function pipeResolver(survey: Survey, answers: Readonly<Record<string, RecordedA
 
     const recorded = Object.hasOwn(answers, name) ? answers[name] : undefined;
     if (recorded?.status !== 'answered') return undefined;
-    return formatAnswer(recorded.value);
+    return formatAnswer(recorded.value, survey.questions.find((item) => item.id === name));
   };
 }
 
-/** Formats an answer for a text: a choice's label as stored, "yes" or "no", a number, or the text. */
-function formatAnswer(value: unknown): string {
+/**
+ * Formats an answer for a text: the label of the chosen choice (the respondent's own
+ * words for an "other" choice, and the labels joined by commas for several), "yes" or
+ * "no", a number, or the text.
+ */
+function formatAnswer(value: AnswerValue, question: SurveyItem | undefined): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (Array.isArray(value)) return value.map(formatAnswer).join(', ');
-  return String(value);
+  if (Array.isArray(value)) return value.map((item) => formatAnswer(item, question)).join(', ');
+  if (typeof value === 'object') return value.text;
+  if (typeof value !== 'string' || question === undefined || !('choices' in question)) return String(value);
+
+  const chosen = question.choices.map(toChoiceOption).find((option) => option.value === value);
+  return chosen?.label ?? value;
 }
 
 /** Joins the non-empty parts with a blank line, as every multi-part reply is joined. */

@@ -222,7 +222,7 @@ export const scoresSchema = z
       values: z
         .record(z.string(), z.number({ error: (issue) => `expected a number, got ${quoteValueWithType(issue.input)}. Write the number without quotes.` }))
         .optional()
-        .describe('The number each choice label counts as. "yes" and "no" override 1 and 0 for yes/no questions; numbers count as themselves.'),
+        .describe('The number each choice value (its label unless the choice sets "value") counts as. "yes" and "no" override 1 and 0 for yes/no questions; numbers count as themselves.'),
       missing: z
         .number({ error: (issue) => `expected a number in "missing", got ${quoteValueWithType(issue.input)}.` })
         .optional()

@@ -5,6 +5,7 @@ import { parsePipedText } from '../engine/piped-text.ts';
 import type { ScoreDefinition } from '../engine/scores.ts';
 import { DEFAULT_END_ID } from './logic-schema.ts';
 import { findPath, flowEdges, isKnownTarget, type FlowEdge, type FlowItem } from './survey-flow.ts';
+import { type ChoiceInput, type ChoiceOption, toChoiceOption } from './choice-option.ts';
 import { closestMatch, quoteList, quoteValue } from './validation-messages.ts';
 
 type JsonPath = readonly (string | number)[];
@@ -32,10 +33,11 @@ interface IssueContext {
 }
 
 /** The kind of value a question type's answers are, which decides the tests and scores allowed on them. */
-type AnswerKind = 'choice' | 'boolean' | 'number' | 'text' | 'message' | 'other';
+type AnswerKind = 'choice' | 'multi' | 'boolean' | 'number' | 'text' | 'message' | 'other';
 
 const ANSWER_KIND_BY_TYPE: Record<string, AnswerKind> = {
   choice: 'choice',
+  multi: 'multi',
   yesno: 'boolean',
   number: 'number',
   nps: 'number',
@@ -48,14 +50,15 @@ function answerKind(item: LogicItem): AnswerKind {
   return ANSWER_KIND_BY_TYPE[item.type] ?? 'other';
 }
 
-/** Returns the labels of a choice question's options, whether written as text or as objects with a `label`. */
-export function choiceLabels(item: { choices?: unknown }): string[] {
+/** Resolves a choice question's options, whether written as text or as objects with a `label`. */
+function choiceOptions(item: { choices?: unknown }): ChoiceOption[] {
   if (!Array.isArray(item.choices)) return [];
-  return item.choices.flatMap((choice: unknown) => {
-    if (typeof choice === 'string') return [choice];
-    const label = typeof choice === 'object' && choice !== null ? (choice as { label?: unknown }).label : undefined;
-    return typeof label === 'string' ? [label] : [];
-  });
+  return item.choices.map((choice: ChoiceInput) => toChoiceOption(choice));
+}
+
+/** Returns the values that a choice question's answers store, which conditions and score values are written with. */
+function choiceValues(item: { choices?: unknown }): string[] {
+  return choiceOptions(item).map((option) => option.value);
 }
 
 /**
@@ -209,13 +212,16 @@ class LogicChecker {
     condition.in?.forEach((value, item) => compared.push([value, [...path, 'in', item]]));
 
     for (const [value, valuePath] of compared) {
-      if (kind === 'choice') {
-        const labels = choiceLabels(target);
+      if (kind === 'choice' || kind === 'multi') {
+        const values = choiceValues(target);
         const normalized = typeof value === 'string' ? normalizeForMatching(value) : undefined;
-        if (!labels.some((label) => normalizeForMatching(label) === normalized)) {
-          const suggestion = typeof value === 'string' ? closestMatch(value, labels) : undefined;
-          const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
-          this.#report(valuePath, value, `${quoteValue(value)} is not a choice of question ${quoteValue(target.id)}, so the condition could never hold.${hint} Use one of ${quoteList(labels)}.`);
+        if (!values.some((choiceValue) => normalizeForMatching(choiceValue) === normalized)) {
+          this.#report(
+            valuePath,
+            value,
+            `${quoteValue(value)} is not a choice of question ${quoteValue(target.id)}, so no answer could match it.${this.#choiceHint(target, value)} ` +
+              `Use one of ${quoteList(values)}.`,
+          );
         }
       } else if (kind === 'boolean' && typeof value !== 'boolean') {
         this.#report(valuePath, value, `${about}, whose answers are true (yes) or false (no), got ${quoteValue(value)}. Write true or false without quotes.`);
@@ -225,6 +231,16 @@ class LogicChecker {
         this.#report(valuePath, value, `${about}, whose answers are text, got ${quoteValue(value)}. Write the text in quotes.`);
       }
     }
+  }
+
+  /** Suggests the value of a choice whose label was written, or the closest value. */
+  #choiceHint(target: LogicItem, written: unknown): string {
+    if (typeof written !== 'string') return '';
+
+    const byLabel = choiceOptions(target).find((option) => normalizeForMatching(option.label) === normalizeForMatching(written));
+    if (byLabel !== undefined) return ` Conditions and scores use a choice's value, and the value of ${quoteValue(byLabel.label)} is ${quoteValue(byLabel.value)}.`;
+    const suggestion = closestMatch(written, choiceValues(target));
+    return suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
   }
 
   #checkScoreId(id: string, path: JsonPath): boolean {
@@ -262,6 +278,14 @@ class LogicChecker {
           this.#report([...path, 'sum', index], id, `question ${quoteValue(id)} is a text question, whose answers are not numbers, so it cannot be added up. Remove it from "sum".`);
           return;
         }
+        if (kind === 'multi') {
+          this.#report(
+            [...path, 'sum', index],
+            id,
+            `question ${quoteValue(id)} is a multi question, whose answers pick several choices and so have no single number. Remove it from "sum", or make it a choice question.`,
+          );
+          return;
+        }
         summed.push(target);
       });
       this.#checkScoreValues(definition, summed, path);
@@ -280,11 +304,11 @@ class LogicChecker {
       }
       if (kind !== 'choice') continue;
 
-      const labels = choiceLabels(item);
-      for (const label of labels) known.add(label);
-      const uncounted = labels.filter((label) => !Object.hasOwn(values, label));
+      const choiceKeys = choiceValues(item);
+      for (const choiceKey of choiceKeys) known.add(choiceKey);
+      const uncounted = choiceKeys.filter((choiceKey) => !Object.hasOwn(values, choiceKey));
       if (uncounted.length > 0) {
-        const example = uncounted.map((label, index) => `${JSON.stringify(label)}: ${index}`).join(', ');
+        const example = uncounted.map((choiceKey, index) => `${JSON.stringify(choiceKey)}: ${index}`).join(', ');
         this.#report(
           definition.values === undefined ? path : [...path, 'values'],
           definition.values,
@@ -302,7 +326,7 @@ class LogicChecker {
       this.#report(
         [...path, 'values', key],
         key,
-        `${quoteValue(key)} in "values" is not a choice of the questions in "sum", so it never counts.${hint} Write each choice exactly as in "choices" (or "yes" and "no" for yes/no questions).`,
+        `${quoteValue(key)} in "values" is not a choice of the questions in "sum", so it never counts.${hint} Write each choice's value (its label unless it sets "value") exactly, or "yes" and "no" for yes/no questions.`,
       );
     }
   }
@@ -316,8 +340,8 @@ class LogicChecker {
 
     questions.forEach((item, index) => {
       if (item.optional !== true) return;
-      choiceLabels(item).forEach((label, choiceIndex) => {
-        if (normalizeKeyword(label) !== skipWord) return;
+      choiceOptions(item).forEach(({ label, aliases }, choiceIndex) => {
+        if (![label, ...aliases].some((text) => normalizeKeyword(text) === skipWord)) return;
         this.#report(
           ['questions', index, 'choices', choiceIndex],
           label,
