@@ -400,6 +400,19 @@ describe('parseAnswer for text', () => {
   });
 });
 
+describe('parseAnswer on long replies', () => {
+  // A webhook body may hold 64 KiB, so each reader must stay about linear in the reply's length.
+  const longReplies = [`1${' '.repeat(65_000)}x`, '1 / '.repeat(16_000)];
+
+  it.each([score, age])('reads long replies to $id within a second', (question) => {
+    const started = performance.now();
+    for (const body of longReplies) parseAnswer(question, body);
+    const elapsedMs = performance.now() - started;
+
+    expect(elapsedMs).toBeLessThan(1_000);
+  });
+});
+
 describe('renderQuestion', () => {
   it('lists choices numbered on their own lines', () => {
     expect(renderQuestion(channel)).toBe('How did you hear about us?\n1. Search\n2. A friend\n3. Social media\n4. Other');

@@ -36,7 +36,8 @@ export function parseSingleNumber(text: string, { outOf }: SingleNumberOptions =
 
   if (outOf !== undefined) {
     const scale = String(outOf).replace('.', '\\.');
-    reply = reply.replace(new RegExp(`\\s*(?:/|out of)\\s*${scale}(?=[^\\p{L}\\p{N}]*$)`, 'iu'), '');
+    // The lookbehind starts a match only where a run of spaces starts, so a long run is scanned once, not once per space.
+    reply = reply.replace(new RegExp(`(?<!\\s)\\s*(?:/|out of)\\s*${scale}(?=[^\\p{L}\\p{N}]*$)`, 'iu'), '');
   }
 
   const tokens = [...reply.matchAll(NUMBER_TOKEN)];
