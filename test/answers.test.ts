@@ -3,9 +3,11 @@ import { normalizeForMatching, parseAnswer, parseSingleNumber } from '../src/eng
 import { renderQuestion } from '../src/engine/question-text.ts';
 import type {
   ChoiceQuestion,
+  DateQuestion,
   MultiQuestion,
   NpsQuestion,
   NumberQuestion,
+  RatingQuestion,
   TextQuestion,
   YesNoQuestion,
 } from '../src/surveys/survey-schema.ts';
@@ -72,6 +74,26 @@ const temperature: NumberQuestion = {
 };
 
 const rating: NumberQuestion = { id: 'rating', type: 'number', text: '1 to 5?', min: 1, max: 5, integer: true, maxRetries: 2 };
+
+const happiness: RatingQuestion = {
+  id: 'happiness',
+  type: 'rating',
+  text: 'How happy are you with us?',
+  min: 1,
+  max: 5,
+  minLabel: 'Very unhappy',
+  maxLabel: 'Very happy',
+  maxRetries: 2,
+};
+
+const effort: RatingQuestion = { id: 'effort', type: 'rating', text: 'How easy was it, from 0 to 10?', min: 0, max: 10, maxRetries: 2 };
+
+const visit: DateQuestion = { id: 'visit', type: 'date', text: 'When did you visit?', dateOrder: 'DMY', maxRetries: 2 };
+
+const visitUs: DateQuestion = { id: 'visitUs', type: 'date', text: 'When did you visit?', dateOrder: 'MDY', maxRetries: 2 };
+
+// Mid-June, so a date without a year is at most about six months away in either direction.
+const NOW = new Date('2026-06-15T12:00:00Z');
 
 const attend: YesNoQuestion = { id: 'attend', type: 'yesno', text: 'Coming?', maxRetries: 2 };
 
@@ -226,6 +248,106 @@ describe('parseAnswer for number', () => {
     const question: NumberQuestion = { id: 'n', type: 'number', text: 'n?', maxRetries: 2, ...bounds };
 
     expect(parseAnswer(question, 'no idea')).toEqual({ ok: false, expected });
+  });
+});
+
+describe('number policy', () => {
+  // One table for every question type that reads a number: the reply must hold exactly
+  // one number, anywhere in it, and anything ambiguous or out of range is asked again.
+  it.each([
+    { question: age, body: '42', expected: 42 },
+    { question: age, body: ' 3 ', expected: 3 },
+    { question: age, body: 'about 30 years', expected: 30 },
+    { question: age, body: 'I am thirty', expected: 30 },
+    { question: age, body: 'twenty one', expected: 21 },
+    { question: age, body: 'twenty-one', expected: 21 },
+    { question: age, body: '٣', expected: 3 },
+    { question: age, body: '３', expected: 3 },
+    { question: age, body: '١٢٠', expected: 120 },
+    { question: amount, body: '1,000', expected: 1000 },
+    { question: amount, body: '1.5', expected: 1.5 },
+    { question: amount, body: 'a hundred', expected: 100 },
+    { question: score, body: 'five', expected: 5 },
+    { question: score, body: 'Zero!', expected: 0 },
+    { question: score, body: 'eight out of ten', expected: 8 },
+    { question: happiness, body: '4', expected: 4 },
+    { question: happiness, body: 'four', expected: 4 },
+    { question: happiness, body: '5/5', expected: 5 },
+    { question: effort, body: 'a 7 I guess', expected: 7 },
+    { question: age, body: '1.5', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: '4 or 5', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: '1-5', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: '3 4', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: 'thirty or forty', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: 'no one knows', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: age, body: '121', expected: 'Please reply with a whole number from 0 to 120.' },
+    { question: amount, body: '3,5', expected: 'Please reply with a number.' },
+    { question: score, body: '11', expected: 'Please reply with a number from 0 to 10.' },
+    { question: score, body: 'eleven', expected: 'Please reply with a number from 0 to 10.' },
+    { question: happiness, body: '0', expected: 'Please reply with a whole number from 1 to 5.' },
+    { question: happiness, body: '6', expected: 'Please reply with a whole number from 1 to 5.' },
+    { question: happiness, body: '4.5', expected: 'Please reply with a whole number from 1 to 5.' },
+    { question: happiness, body: 'very happy', expected: 'Please reply with a whole number from 1 to 5.' },
+    { question: effort, body: '7/5', expected: 'Please reply with a whole number from 0 to 10.' },
+  ])('reads $body for $question.id as $expected', ({ question, body, expected }) => {
+    const result = parseAnswer(question, body);
+
+    if (typeof expected === 'number') expect(result).toEqual({ ok: true, value: expected });
+    else expect(result).toEqual({ ok: false, expected });
+  });
+});
+
+describe('parseAnswer for date', () => {
+  it.each([
+    { question: visit, body: '31/12/2026', expected: '2026-12-31' },
+    { question: visit, body: '31.12.26', expected: '2026-12-31' },
+    { question: visit, body: '31-12-2026', expected: '2026-12-31' },
+    { question: visit, body: '2026-12-31', expected: '2026-12-31' },
+    { question: visit, body: '2026/12/31', expected: '2026-12-31' },
+    { question: visit, body: 'Dec 31', expected: '2025-12-31' },
+    { question: visit, body: 'Jan 5', expected: '2026-01-05' },
+    { question: visit, body: '31 December 2026', expected: '2026-12-31' },
+    { question: visit, body: 'December 31st, 2026', expected: '2026-12-31' },
+    { question: visit, body: "31 dec '26", expected: '2026-12-31' },
+    { question: visit, body: 'Dec 31 26', expected: '2026-12-31' },
+    { question: visit, body: 'On the 4th of May 1990.', expected: '1990-05-04' },
+    { question: visit, body: 'Sept 3', expected: '2026-09-03' },
+    { question: visit, body: '5/6', expected: '2026-06-05' },
+    { question: visit, body: '29/02/2028', expected: '2028-02-29' },
+    { question: visit, body: '1/1/77', expected: '1977-01-01' },
+    { question: visit, body: '1/1/76', expected: '1976-01-01' },
+    { question: visit, body: '٣١/١٢/٢٠٢٦', expected: '2026-12-31' },
+    { question: visit, body: '３１／１２／２０２６', expected: '2026-12-31' },
+    { question: visit, body: '31 Dec 2026, that is 31/12/2026', expected: '2026-12-31' },
+    { question: visitUs, body: '12/31/2026', expected: '2026-12-31' },
+    { question: visitUs, body: '5/6', expected: '2026-05-06' },
+  ])('reads $body for $question.id as $expected', ({ question, body, expected }) => {
+    expect(parseAnswer(question, body, { now: NOW })).toEqual({ ok: true, value: expected });
+  });
+
+  const dayFirst = 'Please reply with a date as day/month/year, such as 31/12/2026.';
+  const monthFirst = 'Please reply with a date as month/day/year, such as 12/31/2026.';
+
+  it.each([
+    { question: visit, body: '31/02/2026', expected: `There is no 31 February 2026. ${dayFirst}` },
+    { question: visit, body: '29/02/2027', expected: `There is no 29 February 2027. ${dayFirst}` },
+    { question: visit, body: '29/02', expected: `There is no 29 February 2026. ${dayFirst}` },
+    { question: visit, body: '31/04', expected: `There is no 31 April. ${dayFirst}` },
+    { question: visit, body: 'Feb 30', expected: `There is no 30 February. ${dayFirst}` },
+    { question: visit, body: '12/31/2026', expected: dayFirst },
+    { question: visit, body: '31/13/2026', expected: dayFirst },
+    { question: visit, body: '31/12/2026 or 1/1/2027', expected: dayFirst },
+    { question: visit, body: 'December', expected: dayFirst },
+    { question: visit, body: 'tomorrow', expected: dayFirst },
+    { question: visit, body: '31/12/202', expected: dayFirst },
+    { question: visit, body: '', expected: dayFirst },
+    { question: visitUs, body: '31/12/2026', expected: monthFirst },
+  ])('rejects $body for $question.id', ({ question, body, expected }) => {
+    expect(parseAnswer(question, body, { now: NOW })).toEqual({ ok: false, expected });
+  });
+
+  it('settles a missing year from the clock', () => {
+    expect(parseAnswer(visit, 'Dec 31', { now: new Date('2026-09-01T00:00:00Z') })).toEqual({ ok: true, value: '2026-12-31' });
   });
 });
 
@@ -402,11 +524,11 @@ describe('parseAnswer for text', () => {
 
 describe('parseAnswer on long replies', () => {
   // A webhook body may hold 64 KiB, so each reader must stay about linear in the reply's length.
-  const longReplies = [`1${' '.repeat(65_000)}x`, '1 / '.repeat(16_000)];
+  const longReplies = [`1${' '.repeat(65_000)}x`, '1 / '.repeat(16_000), '12/'.repeat(21_000), 'dec 1st, '.repeat(7_000), 'rock and '.repeat(7_000)];
 
-  it.each([score, age])('reads long replies to $id within a second', (question) => {
+  it.each([score, age, happiness, visit, contact, heard])('reads long replies to $id within a second', (question) => {
     const started = performance.now();
-    for (const body of longReplies) parseAnswer(question, body);
+    for (const body of longReplies) parseAnswer(question, body, { now: NOW });
     const elapsedMs = performance.now() - started;
 
     expect(elapsedMs).toBeLessThan(1_000);
@@ -424,6 +546,18 @@ describe('renderQuestion', () => {
 
   it('lists multi choices numbered', () => {
     expect(renderQuestion(twoOrThree)).toBe('Pick 2 or 3.\n1. A\n2. B\n3. C\n4. D');
+  });
+
+  it('shows rating labels below the text', () => {
+    expect(renderQuestion(happiness)).toBe('How happy are you with us?\n1 = Very unhappy, 5 = Very happy');
+  });
+
+  it('shows a single rating label', () => {
+    expect(renderQuestion({ ...happiness, minLabel: undefined })).toBe('How happy are you with us?\n5 = Very happy');
+  });
+
+  it('returns a rating without labels as its text', () => {
+    expect(renderQuestion(effort)).toBe('How easy was it, from 0 to 10?');
   });
 
   it('returns other questions as their text', () => {

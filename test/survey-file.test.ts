@@ -165,13 +165,13 @@ describe('parseSurveyFile', () => {
 
   it('rejects a missing question type', () => {
     expect(problemsOf(surveyJson({ questions: [{ id: 'q', text: 'Why?' }] }))).toEqual([
-      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text", "message", "multi".',
+      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text", "message", "multi", "rating", "date".',
     ]);
   });
 
   it('rejects an unknown question type', () => {
     expect(problemsOf(surveyJson({ questions: [{ id: 'q', type: 'yes-no', text: 'OK?' }] }))).toEqual([
-      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text", "message", "multi".',
+      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text", "message", "multi", "rating", "date".',
     ]);
   });
 
@@ -408,6 +408,81 @@ describe('parseSurveyFile', () => {
     expect(problemsOf(source)).toEqual([problem]);
   });
 
+  it('reads a rating question and a date question with its default order', () => {
+    const questions = [
+      { id: 'r', type: 'rating', text: 'Rate us', min: 1, max: 5, minLabel: 'Bad', maxLabel: 'Good' },
+      { id: 'd', type: 'date', text: 'When?' },
+    ];
+    const { survey } = parseSurveyFile('surveys/test.json', surveyJson({ questions }));
+
+    expect(survey.questions).toEqual([
+      { ...questions[0], maxRetries: 2 },
+      { ...questions[1], dateOrder: 'DMY', maxRetries: 2 },
+    ]);
+  });
+
+  it.each([
+    {
+      name: 'no min',
+      fields: { min: undefined },
+      problem: '$.questions[0] (line 9, column 5): missing required property "min" (the lowest point of the scale, such as 1). Add it.',
+    },
+    {
+      name: 'a fractional min',
+      fields: { min: 0.5 },
+      problem: '$.questions[0].min (line 13, column 7): expected a whole number, got 0.5 (a number). Write the lowest point of the scale, such as 1.',
+    },
+    {
+      name: 'max as text',
+      fields: { max: '5' },
+      problem: '$.questions[0].max (line 14, column 7): expected a whole number, got "5" (a string). Write the highest point of the scale, such as 5.',
+    },
+    {
+      name: 'max below min',
+      fields: { min: 5, max: 1 },
+      problem: '$.questions[0].max (line 14, column 7): max 1 is less than min 5. Make max larger than min, or swap the two values.',
+    },
+    {
+      name: 'max equal to min',
+      fields: { min: 3, max: 3 },
+      problem: '$.questions[0].max (line 14, column 7): max 3 is the same as min 3, so the scale has one point. Make max larger than min.',
+    },
+    {
+      name: 'more than 11 points',
+      fields: { min: 0, max: 20 },
+      problem:
+        '$.questions[0].max (line 14, column 7): the scale from 0 to 20 has 21 points, but at most 11 are allowed, because a longer scale is hard to answer by SMS. Make max at most 10, or use a number question.',
+    },
+    {
+      name: 'an empty minLabel',
+      fields: { minLabel: ' ' },
+      problem: '$.questions[0].minLabel (line 15, column 7): expected the label of the lowest point, got " ". Write the label of the lowest point.',
+    },
+    {
+      name: 'a misspelt maxLabel',
+      fields: { maxlabel: 'Great' },
+      problem:
+        '$.questions[0].maxlabel (line 15, column 7): unknown property "maxlabel". Did you mean "maxLabel"? ' +
+        'The properties allowed in a rating question are "id", "type", "text", "min", "max", "minLabel", "maxLabel", "maxRetries", "optional", "showIf", "next".',
+    },
+  ])('rejects a rating question with $name', ({ fields, problem }) => {
+    const source = surveyJson({ questions: [{ id: 'r', type: 'rating', text: 'Rate us', min: 1, max: 5, ...fields }] });
+
+    expect(problemsOf(source)).toEqual([problem]);
+  });
+
+  it.each([
+    ['YMD', '"YMD"'],
+    ['dmy', '"dmy"'],
+    [1, '1'],
+  ])('rejects dateOrder %j', (dateOrder, quoted) => {
+    const source = surveyJson({ questions: [{ id: 'd', type: 'date', text: 'When?', dateOrder }] });
+
+    expect(problemsOf(source)).toEqual([
+      `$.questions[0].dateOrder (line 13, column 7): invalid dateOrder ${quoted}. Use "DMY" for day/month/year (31/12/2026) or "MDY" for month/day/year (12/31/2026).`,
+    ]);
+  });
+
   it('rejects a value of the wrong type', () => {
     expect(problemsOf(surveyJson({ maxRetries: '3' }))).toEqual([
       '$.maxRetries (line 26, column 3): expected a whole number from 0 to 10, got "3" (a string). It is how many times an invalid answer is asked again.',
@@ -433,7 +508,7 @@ describe('parseSurveyFile', () => {
       id: 'Bad Id',
       keywords: ['STOP'],
       questions: [
-        { id: 'q', type: 'rating', text: 'Rate us' },
+        { id: 'q', type: 'stars', text: 'Rate us' },
         { id: 'q', type: 'number', text: 'Age?', min: 5, max: 1 },
       ],
       expiresAfter: 'soon',

@@ -5,7 +5,7 @@ import { choicesSchema } from './choice-schema.ts';
 import { EVEN_WITH_FIELD_ERRORS, nonEmptyText, strictObject } from './schema-helpers.ts';
 import { closestMatch, quoteList, quoteValue, quoteValueWithType } from './validation-messages.ts';
 
-export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text', 'message', 'multi'] as const;
+export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text', 'message', 'multi', 'rating', 'date'] as const;
 
 const questionIdSchema = z
   .string()
@@ -132,6 +132,65 @@ const numberQuestionSchema = strictObject(
   .superRefine(checkRangeIsOrdered, EVEN_WITH_FIELD_ERRORS)
   .describe('A question answered with one number, such as an age or a rating.');
 
+// NPS's 0 to 10 has 11 points. A longer scale is hard to answer from memory when the SMS
+// shows only its ends, and a number question covers it.
+const MAX_SCALE_POINTS = 11;
+
+/** Creates the schema of a rating scale's min or max: any whole number. */
+function scalePointSchema(end: 'lowest' | 'highest', example: number) {
+  const message = (issue: { input?: unknown }) =>
+    `expected a whole number, got ${quoteValueWithType(issue.input)}. Write the ${end} point of the scale, such as ${example}.`;
+
+  return z.number({ error: (issue) => (issue.input === undefined ? undefined : message(issue)) }).int({ error: message });
+}
+
+/** Rejects a rating scale whose max is not above its min, or that has more than MAX_SCALE_POINTS points. */
+function checkScale(question: { min?: unknown; max?: unknown }, context: z.core.$RefinementCtx): void {
+  const { min, max } = question;
+  if (!Number.isInteger(min) || !Number.isInteger(max)) return;
+  const [low, high] = [min as number, max as number];
+
+  if (high <= low) {
+    context.addIssue({
+      code: 'custom',
+      path: ['max'],
+      input: high,
+      message:
+        high === low
+          ? `max ${high} is the same as min ${low}, so the scale has one point. Make max larger than min.`
+          : `max ${high} is less than min ${low}. Make max larger than min, or swap the two values.`,
+    });
+    return;
+  }
+  const points = high - low + 1;
+  if (points > MAX_SCALE_POINTS) {
+    context.addIssue({
+      code: 'custom',
+      path: ['max'],
+      input: high,
+      message:
+        `the scale from ${low} to ${high} has ${points} points, but at most ${MAX_SCALE_POINTS} are allowed, because a longer scale is hard to answer by SMS. ` +
+        `Make max at most ${low + MAX_SCALE_POINTS - 1}, or use a number question.`,
+    });
+  }
+}
+
+const ratingQuestionSchema = strictObject(
+  'a rating question',
+  questionShape('rating', {
+    min: scalePointSchema('lowest', 1).describe('Lowest point of the scale, a whole number, such as 1.'),
+    max: scalePointSchema('highest', 5).describe(`Highest point of the scale, a whole number above min, at most ${MAX_SCALE_POINTS - 1} above it, such as 5.`),
+    minLabel: nonEmptyText('label of the lowest point')
+      .optional()
+      .describe('What the lowest point means, shown below the question as "1 = Very unhappy".'),
+    maxLabel: nonEmptyText('label of the highest point')
+      .optional()
+      .describe('What the highest point means, shown below the question as "5 = Very happy".'),
+  }),
+)
+  .superRefine(checkScale, EVEN_WITH_FIELD_ERRORS)
+  .describe(`A question answered with a whole number on a scale of at most ${MAX_SCALE_POINTS} points, such as 1 to 5. The answer is the number.`);
+
 const npsQuestionSchema = strictObject('an nps question', questionShape('nps', {})).describe(
   'A Net Promoter Score question, answered with a whole number from 0 to 10.',
 );
@@ -140,6 +199,25 @@ const yesNoQuestionSchema = strictObject('a yesno question', questionShape('yesn
 );
 const textQuestionSchema = strictObject('a text question', questionShape('text', {})).describe(
   'A question answered with free text, stored with the spaces at its ends trimmed.',
+);
+
+export const DATE_ORDERS = ['DMY', 'MDY'] as const;
+
+const dateQuestionSchema = strictObject(
+  'a date question',
+  questionShape('date', {
+    dateOrder: z
+      .enum(DATE_ORDERS, {
+        error: (issue) =>
+          issue.input === undefined
+            ? undefined
+            : `invalid dateOrder ${quoteValue(issue.input)}. Use "DMY" for day/month/year (31/12/2026) or "MDY" for month/day/year (12/31/2026).`,
+      })
+      .default('DMY')
+      .describe('How a date written in numbers only is read: "DMY" (31/12/2026) or "MDY" (12/31/2026). Default: "DMY".'),
+  }),
+).describe(
+  'A question answered with a date, such as 31/12/2026, 2026-12-31 or Dec 31. The answer is the date as "YYYY-MM-DD".',
 );
 
 const messageQuestionSchema = strictObject('a message question', {
@@ -167,6 +245,6 @@ function questionTypeMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 export const questionSchema = z.discriminatedUnion(
   'type',
-  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema, messageQuestionSchema, multiQuestionSchema],
+  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema, messageQuestionSchema, multiQuestionSchema, ratingQuestionSchema, dateQuestionSchema],
   { error: questionTypeMessage },
 );

@@ -165,6 +165,10 @@ function withoutRepeats(variants: SurveyMessage[]): SurveyMessage[] {
 /** Builds the message that asks one question, as renderQuestion sends it. */
 function askQuestion(question: Question, index: number): SurveyMessage {
   const fields: SurveyFieldPath[] = [['questions', index, 'text']];
+  if (question.type === 'rating') {
+    if (question.minLabel !== undefined) fields.push(['questions', index, 'minLabel']);
+    if (question.maxLabel !== undefined) fields.push(['questions', index, 'maxLabel']);
+  }
   if (question.type === 'choice' || question.type === 'multi') {
     fields.push(
       ...question.choices.map((choice, choiceIndex) =>

@@ -220,8 +220,10 @@ export type ChoiceQuestion = Extract<Question, { type: 'choice' }>;
 export type MultiQuestion = Extract<Question, { type: 'multi' }>;
 export type NumberQuestion = Extract<Question, { type: 'number' }>;
 export type NpsQuestion = Extract<Question, { type: 'nps' }>;
+export type RatingQuestion = Extract<Question, { type: 'rating' }>;
 export type YesNoQuestion = Extract<Question, { type: 'yesno' }>;
 export type TextQuestion = Extract<Question, { type: 'text' }>;
+export type DateQuestion = Extract<Question, { type: 'date' }>;
 
 /** A survey as an author writes it, before defaults are filled in. */
 export type SurveyInput = z.input<typeof surveySchema>;

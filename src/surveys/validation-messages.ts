@@ -106,6 +106,8 @@ const REQUIRED_PROPERTY_HINTS: Record<string, string> = {
   text: 'the question as it is sent by SMS',
   choices: 'the list of 2 to 9 options, such as ["Yes", "No", "Not sure"]',
   label: 'the text of the choice as the question lists it, such as "Yes"',
+  min: 'the lowest point of the scale, such as 1',
+  max: 'the highest point of the scale, such as 5',
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { NpsQuestion, NumberQuestion } from '../../surveys/survey-schema.ts';
+import type { NpsQuestion, NumberQuestion, RatingQuestion } from '../../surveys/survey-schema.ts';
 import type { AnswerResult } from './answer-result.ts';
 import { foldDecimalDigits } from './normalize.ts';
 import { replaceNumberWords } from './number-words.ts';
@@ -92,4 +92,10 @@ export function parseNumberAnswer(question: NumberQuestion, body: string): Answe
 /** Reads a Net Promoter Score: a whole number from 0 to 10. */
 export function parseNpsAnswer(_question: NpsQuestion, body: string): AnswerResult {
   return parseBoundedNumber(body, { min: 0, max: 10, integer: true }, 'Please reply with a number from 0 to 10.');
+}
+
+/** Reads a rating: a whole number from the question's min to its max. */
+export function parseRatingAnswer(question: RatingQuestion, body: string): AnswerResult {
+  const { min, max } = question;
+  return parseBoundedNumber(body, { min, max, integer: true }, describeExpectedNumber(min, max, true));
 }
