@@ -24,6 +24,22 @@ const POLL = {
   end: 'Thanks.',
 };
 
+const PICKS = {
+  id: 'picks',
+  title: 'Picks',
+  keywords: ['PICKS'],
+  questions: [
+    { id: 'heard', type: 'choice', text: 'Who told you?', choices: ['Search', { label: 'A friend', value: 'friend' }, { label: 'Other', value: 'other', other: true }] },
+    {
+      id: 'contact',
+      type: 'multi',
+      text: 'How may we contact you?',
+      choices: [{ label: 'Email', value: 'email' }, { label: 'SMS', value: 'sms' }, { label: 'Other', value: 'other', other: true }],
+    },
+  ],
+  end: 'Thanks.',
+};
+
 const COMPLETED_PHONE = '+15555550101';
 const PARTIAL_PHONE = '+15555550102';
 const OPTED_OUT_PHONE = '+15555550103';
@@ -32,7 +48,7 @@ const COMMENT = 'Fast, "friendly"\nservice';
 const SALT = 'a-test-salt-of-32-characters-xyz';
 
 const HEADER =
-  'respondent,session_id,survey_id,survey_hash,status,started_at,ended_at,channel,channel_status,score,score_status,comment,comment_status';
+  'respondent,session_id,survey_id,survey_hash,status,started_at,ended_at,channel,channel_status,channel_label,score,score_status,comment,comment_status';
 
 let harness: Harness;
 
@@ -87,10 +103,10 @@ async function startWithResponses(): Promise<string> {
 
 function csvLines(hash: string): Record<string, string> {
   return {
-    expired: `${EXPIRED_PHONE},1,poll,${hash},expired,2026-12-04T12:00:00.000Z,2026-12-04T14:00:00.000Z,Social media,answered,,,,`,
-    completed: `${COMPLETED_PHONE},2,poll,${hash},completed,2026-12-04T14:00:00.000Z,2026-12-04T14:00:00.000Z,A friend,answered,9,answered,"Fast, ""friendly""\nservice",answered`,
-    partial: `${PARTIAL_PHONE},3,poll,${hash},partial,2026-12-04T14:01:00.000Z,,Search,answered,,unanswered,,`,
-    optedOut: `${OPTED_OUT_PHONE},4,poll,${hash},opted_out,2026-12-04T14:02:00.000Z,2026-12-04T14:02:00.000Z,A friend,answered,,,,`,
+    expired: `${EXPIRED_PHONE},1,poll,${hash},expired,2026-12-04T12:00:00.000Z,2026-12-04T14:00:00.000Z,Social media,answered,Social media,,,,`,
+    completed: `${COMPLETED_PHONE},2,poll,${hash},completed,2026-12-04T14:00:00.000Z,2026-12-04T14:00:00.000Z,A friend,answered,A friend,9,answered,"Fast, ""friendly""\nservice",answered`,
+    partial: `${PARTIAL_PHONE},3,poll,${hash},partial,2026-12-04T14:01:00.000Z,,Search,answered,Search,,unanswered,,`,
+    optedOut: `${OPTED_OUT_PHONE},4,poll,${hash},opted_out,2026-12-04T14:02:00.000Z,2026-12-04T14:02:00.000Z,A friend,answered,A friend,,,,`,
   };
 }
 
@@ -124,6 +140,7 @@ describe('runExport', () => {
       ended_at: '2026-12-04T14:00:00.000Z',
       channel: 'A friend',
       channel_status: 'answered',
+      channel_label: 'A friend',
       score: 9,
       score_status: 'answered',
       comment: COMMENT,
@@ -224,11 +241,11 @@ describe('runExport', () => {
 
     expect(newHash).not.toBe(oldHash);
     expect(lines[0]).toBe(
-      'respondent,session_id,survey_id,survey_hash,status,started_at,ended_at,again,again_status,channel,channel_status,score,score_status,comment,comment_status',
+      'respondent,session_id,survey_id,survey_hash,status,started_at,ended_at,again,again_status,channel,channel_status,channel_label,score,score_status,comment,comment_status',
     );
-    expect(lines[5]).toBe(`+15555550105,5,poll,${newHash},completed,2026-12-04T14:03:00.000Z,2026-12-04T14:03:00.000Z,false,answered,Search,answered,,,,`);
+    expect(lines[5]).toBe(`+15555550105,5,poll,${newHash},completed,2026-12-04T14:03:00.000Z,2026-12-04T14:03:00.000Z,false,answered,Search,answered,Search,,,,`);
     expect(lines[2]).toBe(
-      `${COMPLETED_PHONE},2,poll,${oldHash},completed,2026-12-04T14:00:00.000Z,2026-12-04T14:00:00.000Z,,,A friend,answered,9,answered,"Fast, ""friendly""\nservice",answered`,
+      `${COMPLETED_PHONE},2,poll,${oldHash},completed,2026-12-04T14:00:00.000Z,2026-12-04T14:00:00.000Z,,,A friend,answered,A friend,9,answered,"Fast, ""friendly""\nservice",answered`,
     );
   });
 
@@ -242,6 +259,50 @@ describe('runExport', () => {
     const { text } = await exportText({ survey: 'poll', status: 'opted_out' });
 
     expect(text.split('\r\n')[0]).toBe(HEADER);
+  });
+});
+
+describe('runExport of choice answers', () => {
+  /** Creates two responses to PICKS: plain choices (session 1), then "other" answers with text (session 2). */
+  async function startWithChoices(): Promise<string> {
+    harness = await createHarness({ surveys: { 'picks.json': PICKS } });
+    await textFrom(COMPLETED_PHONE, 'PICKS', '2', '2, 1');
+    await textFrom(PARTIAL_PHONE, 'PICKS', 'my cousin', '1, other: a fax');
+    return harness.catalog.get('picks')!.hash;
+  }
+
+  it('adds label and other columns to CSV', async () => {
+    const hash = await startWithChoices();
+
+    const { text } = await exportText({ survey: 'picks' });
+
+    expect(text.split('\r\n')).toEqual([
+      'respondent,session_id,survey_id,survey_hash,status,started_at,ended_at,' +
+        'heard,heard_status,heard_label,heard_other,contact,contact_status,contact_label,contact_other',
+      `${COMPLETED_PHONE},1,picks,${hash},completed,2026-12-04T12:00:00.000Z,2026-12-04T12:00:00.000Z,friend,answered,A friend,,email; sms,answered,Email; SMS,`,
+      `${PARTIAL_PHONE},2,picks,${hash},completed,2026-12-04T12:00:00.000Z,2026-12-04T12:00:00.000Z,other,answered,Other,my cousin,email; other,answered,Email; Other,a fax`,
+      '',
+    ]);
+  });
+
+  it('keeps multi answers as arrays in NDJSON and JSON', async () => {
+    await startWithChoices();
+
+    const { text: ndjson } = await exportText({ survey: 'picks', format: 'ndjson' });
+    const { text: json } = await exportText({ survey: 'picks', format: 'json' });
+    const rows = ndjson.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+
+    expect(rows[0]).toMatchObject({ heard: 'friend', heard_label: 'A friend', heard_other: null, contact: ['email', 'sms'], contact_label: ['Email', 'SMS'], contact_other: null });
+    expect(rows[1]).toMatchObject({ heard: 'other', heard_label: 'Other', heard_other: 'my cousin', contact: ['email', 'other'], contact_label: ['Email', 'Other'], contact_other: 'a fax' });
+    expect(JSON.parse(json)).toEqual(rows);
+  });
+
+  it('rejects a question id that is another choice question\'s label column', async () => {
+    const questions = [PICKS.questions[0], { id: 'heard_label', type: 'text', text: 'Anything else?' }];
+    harness = await createHarness({ surveys: { 'picks.json': { ...PICKS, questions } } });
+    await textFrom(COMPLETED_PHONE, 'PICKS', '1');
+
+    await expect(exportText({ survey: 'picks' })).rejects.toMatchObject({ code: 'EXPORT_COLUMN_CONFLICT' });
   });
 });
 

@@ -7,6 +7,9 @@ export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** Separator of the items of a list in one CSV field, such as the choices of a multi answer. */
+export const MULTI_VALUE_SEPARATOR = '; ';
+
 export interface WriteResponsesOptions {
   format: ExportFormat;
   /** Column names in order, which form the CSV header. JSON objects keep the rows' own key order. */
@@ -19,9 +22,12 @@ export interface WriteResponsesOptions {
  * how many were written. `out` is left open, so the caller decides whether to end it.
  *
  * - csv: RFC 4180, with a header row, CRLF line ends, and quotes only where a field
- *   needs them. Null is an empty field, and booleans are `true` and `false`.
+ *   needs them. Null is an empty field, booleans are `true` and `false`, and a list is
+ *   one field with its items joined by "; ".
  * - ndjson: one JSON object per line.
  * - json: one JSON array, one object per line, written element by element.
+ *
+ * JSON and NDJSON keep a list as a JSON array.
  */
 export async function writeResponses(rows: AsyncIterable<ResponseRow>, { format, columns, out }: WriteResponsesOptions): Promise<number> {
   let count = 0;
@@ -34,7 +40,13 @@ export async function writeResponses(rows: AsyncIterable<ResponseRow>, { format,
 
   if (format === 'csv') {
     // csv-stringify writes false as an empty field by default, which would read as "not answered".
-    const csv = stringify({ header: true, columns: [...columns], record_delimiter: 'windows', cast: { boolean: (value) => String(value) } });
+    // A list (the values or labels of a multi answer) becomes one field, its items joined by "; ".
+    const csv = stringify({
+      header: true,
+      columns: [...columns],
+      record_delimiter: 'windows',
+      cast: { boolean: (value) => String(value), object: (value) => (Array.isArray(value) ? value.join(MULTI_VALUE_SEPARATOR) : JSON.stringify(value)) },
+    });
     await pipeline(Readable.from(counted()), csv, out, { end: false });
   } else {
     const chunks = format === 'json' ? jsonArrayChunks(counted()) : ndjsonChunks(counted());

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { ParleyError } from '../errors.ts';
 import { parseSurveyFile } from '../surveys/survey-file.ts';
+import { type ChoiceLookup, choiceCells, choiceLookupsOf } from './choice-cells.ts';
 import type { Database, SessionStatus } from './tables.ts';
 
 /** A session's status as an export reports it. An active session is a partial response. */
@@ -24,8 +25,12 @@ export const FIXED_COLUMNS = ['respondent', 'session_id', 'survey_id', 'survey_h
 
 /** A question's value column is named after its id, and its status column gets this suffix. */
 const STATUS_SUFFIX = '_status';
+/** Suffixes of the columns that a choice or multi question adds after its status: the label, and the text of an `other` choice. */
+const LABEL_SUFFIX = '_label';
+const OTHER_SUFFIX = '_other';
 
-export type ExportValue = string | number | boolean | null;
+/** A cell of an export. A list is the values or labels of a multi answer. */
+export type ExportValue = string | number | boolean | null | string[];
 
 /** One response, keyed by column name. */
 export type ResponseRow = Record<string, ExportValue>;
@@ -41,6 +46,8 @@ export interface ResponseFilter {
 export interface ResponseExportPlan {
   /** Question ids, one value column and one status column each, in column order. */
   questionIds: string[];
+  /** The choice and multi questions of each survey version in the export, by version hash, then by question id. */
+  choiceLookups: Map<string, Map<string, ChoiceLookup>>;
   /** Score ids, one column each after the question columns. */
   scoreIds: string[];
   /** Every column name, in order. */
@@ -51,6 +58,8 @@ export interface ResponseExportPlan {
  * Plans the columns of an export: the fixed columns, then the union of the question
  * ids of the survey versions the matching sessions used. The newest version's
  * questions come first, in its order, then questions that only older versions had.
+ * A question that is a choice or multi question in one of those versions also gets a
+ * `<id>_label` column, and an `<id>_other` column when one of its choices is `other`.
  *
  * @throws ParleyError `SURVEY_NOT_FOUND`, listing the survey ids the database has
  * responses for, when no session ever used `surveyId`.
@@ -76,8 +85,10 @@ export async function planResponseExport(db: Kysely<Database>, filter: ResponseF
 
   const questionIds: string[] = [];
   const scoreIds: string[] = [];
+  const choiceLookups = new Map<string, Map<string, ChoiceLookup>>();
   for (const version of headerVersions) {
     const { survey } = parseSurveyFile(version.file, version.source);
+    choiceLookups.set(version.hash, choiceLookupsOf(survey));
     for (const question of survey.questions) {
       // A message has no answer, so it gets no column.
       if (question.type !== 'message' && !questionIds.includes(question.id)) questionIds.push(question.id);
@@ -89,7 +100,7 @@ export async function planResponseExport(db: Kysely<Database>, filter: ResponseF
 
   const columns: string[] = [...FIXED_COLUMNS];
   const namedColumns = [
-    ...questionIds.map((id) => ({ id, kind: 'Question', names: [id, `${id}${STATUS_SUFFIX}`] })),
+    ...questionIds.map((id) => ({ id, kind: 'Question', names: [id, `${id}${STATUS_SUFFIX}`, ...choiceColumns(id, choiceLookups)] })),
     ...scoreIds.map((id) => ({ id, kind: 'Score', names: [id] })),
   ];
   for (const { id, kind, names } of namedColumns) {
@@ -105,7 +116,16 @@ export async function planResponseExport(db: Kysely<Database>, filter: ResponseF
       columns.push(column);
     }
   }
-  return { questionIds, scoreIds, columns };
+  return { questionIds, choiceLookups, scoreIds, columns };
+}
+
+/** Names the label and other columns of a question that is a choice or multi question in any version. */
+function choiceColumns(questionId: string, choiceLookups: ReadonlyMap<string, ReadonlyMap<string, ChoiceLookup>>): string[] {
+  const lookups = [...choiceLookups.values()].flatMap((byQuestion) => byQuestion.get(questionId) ?? []);
+  if (lookups.length === 0) return [];
+
+  const hasOther = lookups.some((lookup) => lookup.hasOther);
+  return hasOther ? [`${questionId}${LABEL_SUFFIX}`, `${questionId}${OTHER_SUFFIX}`] : [`${questionId}${LABEL_SUFFIX}`];
 }
 
 export interface StreamResponsesOptions {
@@ -115,13 +135,18 @@ export interface StreamResponsesOptions {
 
 /**
  * Streams one row per session that matches `filter`, in session id order, with the
- * columns of `plan`. A question value is the parsed answer (a choice's label, a
- * number, a boolean or text), null when unanswered or never reached. Its status is
+ * columns of `plan`. A question value is the parsed answer (a choice's value, a
+ * number, a boolean, a date or text, or a list of values for a multi question), null
+ * when unanswered or never reached. A question's status is
  * `answered`, `unanswered` (skipped after too many invalid replies), or null when
  * the session never reached the question, passed over it (a hidden question or one a
  * `goto` jumped over), or its survey version lacks it. `skipped` means the respondent
  * sent the skip word. A score column holds the score stored with the session. It is
  * null while one of the score's questions has no answer.
+ *
+ * For a choice or multi answer, the label column contains the picked choice's label (a
+ * list for multi), and the other column the respondent's own words when the `other`
+ * choice was picked, else null.
  *
  * Sessions and answers come from one ordered join that SQLite reads row by row, so
  * memory stays constant whatever the number of responses. Kysely's SQLite driver
@@ -170,7 +195,16 @@ export async function* streamResponses(
 
     // The plan covers every version the matching sessions used, so each question id has its columns.
     if (joined.question_id !== null && joined.question_id in row) {
-      row[joined.question_id] = joined.value === null ? null : (JSON.parse(joined.value) as ExportValue);
+      const stored: unknown = joined.value === null ? null : JSON.parse(joined.value);
+      const lookup = plan.choiceLookups.get(joined.survey_hash)?.get(joined.question_id);
+      if (lookup !== undefined && stored !== null) {
+        const cells = choiceCells(stored, lookup);
+        row[joined.question_id] = cells.value;
+        row[`${joined.question_id}${LABEL_SUFFIX}`] = cells.label;
+        if (lookup.hasOther) row[`${joined.question_id}${OTHER_SUFFIX}`] = cells.other;
+      } else {
+        row[joined.question_id] = stored as ExportValue;
+      }
       row[`${joined.question_id}${STATUS_SUFFIX}`] = joined.answer_status;
     }
   }
