@@ -70,8 +70,8 @@ describe('parley chat', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const [header, row] = result.stdout.split('\r\n');
-    expect(header).toMatch(/^respondent,session_id,survey_id,survey_hash,status,started_at,ended_at,score,score_status,channel,channel_status,reason,reason_status$/);
-    expect(row).toMatch(/^\+15555550123,\d+,customer-nps,[0-9a-f]{64},completed,.*,9,answered,A friend or colleague,answered,Friendly staff & quick delivery,answered$/);
+    expect(header).toMatch(/^respondent,session_id,survey_id,survey_hash,status,started_at,ended_at,score,score_status,channel,channel_status,channel_label,reason,reason_status$/);
+    expect(row).toMatch(/^\+15555550123,\d+,customer-nps,[0-9a-f]{64},completed,.*,9,answered,A friend or colleague,answered,A friend or colleague,Friendly staff & quick delivery,answered$/);
   }, 30_000);
 
   it('explains an export file that cannot be written', async () => {

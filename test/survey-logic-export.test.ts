@@ -53,7 +53,7 @@ describe('export of survey logic', () => {
     const rows = await exportRows();
     expect(Object.keys(rows[0]!)).toEqual([
       'respondent', 'session_id', 'survey_id', 'survey_hash', 'status', 'started_at', 'ended_at',
-      'age', 'age_status', 'a', 'a_status', 'b', 'b_status', 'total',
+      'age', 'age_status', 'a', 'a_status', 'a_label', 'b', 'b_status', 'b_label', 'total',
     ]);
     expect(rows.map((row) => row.status)).toEqual(['screened_out', 'completed', 'completed']);
     expect(rows.map((row) => row.total)).toEqual([null, 2, null]);
