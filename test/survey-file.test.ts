@@ -459,6 +459,11 @@ describe('parseSurveyFile', () => {
       problem: '$.questions[0].minLabel (line 15, column 7): expected the label of the lowest point, got " ". Write the label of the lowest point.',
     },
     {
+      name: 'a maxLabel that is not text',
+      fields: { maxLabel: 5 },
+      problem: '$.questions[0].maxLabel (line 15, column 7): expected a string, got 5 (a number). Put the text in double quotes.',
+    },
+    {
       name: 'a misspelt maxLabel',
       fields: { maxlabel: 'Great' },
       problem:
