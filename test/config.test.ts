@@ -140,6 +140,7 @@ describe('loadConfig: sending settings', () => {
     ]);
     expect(problemsOf({ TWILIO_SEGMENTS_PER_SECOND: '0' })).toEqual([expect.stringMatching(/^TWILIO_SEGMENTS_PER_SECOND "0" is invalid/)]);
     expect(problemsOf({ SEND_WINDOW: '9-20' })).toEqual([expect.stringMatching(/^SEND_WINDOW "9-20" is invalid: expected the local hours when sending is allowed, as HH:MM-HH:MM/)]);
+    expect(problemsOf({ SEND_WINDOW: '09:00-09:00' })).toEqual([expect.stringMatching(/^SEND_WINDOW "09:00-09:00" is invalid: its start and end are the same time/)]);
     expect(problemsOf({ DEFAULT_TIMEZONE: 'Mars/Olympus' })).toEqual([expect.stringMatching(/^DEFAULT_TIMEZONE "Mars\/Olympus" is not a time zone/)]);
     expect(problemsOf({ PRICE_PER_SEGMENT: '$0.01' })).toEqual([expect.stringMatching(/^PRICE_PER_SEGMENT "\$0\.01" is invalid/)]);
     expect(problemsOf({ TWILIO_API_URL: 'localhost:4010' })).toEqual([expect.stringMatching(/^TWILIO_API_URL "localhost:4010" is invalid/)]);

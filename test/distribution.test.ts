@@ -101,7 +101,7 @@ describe('distributions', () => {
     const report = await loadDistributionReport(h.db, 1);
     expect(report!.heldForSendingHours).toEqual({ count: 1, firstAt: '2026-12-04T15:00:00.000Z' });
     expect(formatDistributionReport(report!, { segments: 0, pricePerSegment: 0, currency: 'USD', amount: 0 })).toContain(
-      '    1 wait for sending hours, the first until 2026-12-04T15:00:00.000Z',
+      '    1 waits for sending hours, the first until 2026-12-04T15:00:00.000Z',
     );
 
     h.clock.advance(6 * 3_600_000 - 60_000);
@@ -309,7 +309,7 @@ describe('creating a distribution', () => {
       listName: 'one',
       mode: 'link',
       link: 'https://example.org/s?n={{first_name}}&s={{store}}',
-      text: 'Hi {{first_name}} of {{store}}: {{link}}',
+      text: 'Hi {{contact.first_name}} of {{store}}: {{link}}',
     });
     const [row] = await h.outbox();
     expect(row!.body).toBe('Hi Ana & Co of Nörth Side: https://example.org/s?n=Ana%20%26%20Co&s=N%C3%B6rth%20Side\n\nReply STOP to opt out.');
@@ -322,6 +322,14 @@ describe('creating a distribution', () => {
     const created = await createDistribution(h.db, { survey: h.catalog.get('customer-nps')!, listName: 'two', mode: 'interactive', sender: SENDER }, h.clock.now());
     expect(created).toMatchObject({ invites: 2, suppressed: 1 });
     expect(created.suppressedSegments).toBe(created.segments / 2);
+  });
+
+  it('names an unknown placeholder and the fields there are', async () => {
+    const h = await start();
+    await h.addContacts('one', [{ phone: ALICE }]);
+    await expect(h.send({ surveyId: 'customer-nps', listName: 'one', mode: 'link', link: 'https://example.org/{{shop}}' })).rejects.toThrow(
+      '{{shop}} is not a contact field (in --link or --text). Use one of: {{phone}}, {{first_name}}, {{last_name}}, {{title}}, also written as {{contact.name}}.',
+    );
   });
 
   it('names an unknown list and the lists there are', async () => {

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { copyExampleSurveys } from './support/harness.ts';
-import { runParley, type ServerProcess, startServerProcess } from './support/processes.ts';
+import { PARLEY_BIN, runParley, type ServerProcess, startServerProcess } from './support/processes.ts';
 
 const PHONE = '+12015550101';
 
@@ -90,4 +91,28 @@ describe('sending a survey in sandbox mode', () => {
     const text = await runParley(['status', '1'], { env });
     expect(text.stdout).toContain('customer-nps');
   }, 60_000);
+});
+
+describe('a sandbox worker', () => {
+  it('follows the fake Twilio of a restarted server', async () => {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sandbox-worker-'));
+    fs.mkdirSync(path.join(workDir, 'surveys'));
+    copyExampleSurveys(path.join(workDir, 'surveys'));
+    const workerEnv = { ...env, DATABASE_URL: path.join(workDir, 'parley.db'), SURVEYS_DIR: path.join(workDir, 'surveys'), DATA_DIR: workDir };
+    let first = await startServerProcess(workerEnv);
+    const port = String(first.port);
+    const worker = spawn(process.execPath, [PARLEY_BIN, 'worker'], { env: { ...process.env, ...workerEnv, PORT: port } });
+    let logs = '';
+    worker.stdout.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    try {
+      await vi.waitFor(() => expect(logs).toContain('worker started'), { timeout: 10_000 });
+      await first.stop();
+      first = await startServerProcess({ ...workerEnv, PORT: port });
+      await vi.waitFor(() => expect(logs).toContain("the sandbox server's fake Twilio moved; sending there now"), { timeout: 15_000, interval: 200 });
+    } finally {
+      worker.kill('SIGTERM');
+      await first.stop();
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });

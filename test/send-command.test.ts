@@ -31,11 +31,11 @@ describe('parley send', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Distribution 1: 3 invitations to list "team" for survey phq-2 (interactive mode).');
     expect(result.stdout).toMatch(/From \+15555550100 at 0\.5 segments per second: 9 segments, about 18 s of sending\./);
-    expect(result.stdout).toContain('Estimated cost: 0.07 USD at 0.0083 per segment, before reminders.');
+    expect(result.stdout).toContain('Estimated cost: 0.0747 USD at 0.0083 per segment, before reminders.');
     expect(result.stdout).toContain('Sending starts at 2030-01-02T14:00:00.000Z.');
     // US numbers without a time zone wait until 09:00 in Honolulu, when it is 14:00 in New York.
     expect(result.stdout).toContain(
-      "3 invitations wait for the sending hours (SEND_WINDOW 09:00-20:00 in each contact's time zone); the first can go at 2030-01-02T19:00:00.000Z.",
+      "3 invitations wait for the sending hours (SEND_WINDOW 09:00-20:00 in each contact's time zone, as set for this command; the server uses its own); the first can go at 2030-01-02T19:00:00.000Z.",
     );
     expect(result.stdout).toContain('parley status 1');
   });

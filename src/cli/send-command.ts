@@ -22,6 +22,8 @@ export interface SendCommandOptions {
 }
 
 const MODES: readonly DistributionMode[] = ['interactive', 'link'];
+// The same precision as parley status, so both show the same figure.
+const costFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
 // An offset is required so that "09:00" cannot silently mean the server's zone.
 const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -58,7 +60,7 @@ export async function runSendCommand(options: SendCommandOptions, out: (line: st
     out(
       `  From ${config.sender.value} at ${plural(created.segmentsPerSecond, 'segment')} per second: ${plural(segments, 'segment')}, about ${formatDuration(seconds)} of sending.`,
     );
-    out(`  Estimated cost: ${(segments * config.pricePerSegment).toFixed(2)} ${config.priceCurrency} at ${config.pricePerSegment} per segment, before reminders.`);
+    out(`  Estimated cost: ${costFormat.format(segments * config.pricePerSegment)} ${config.priceCurrency} at ${config.pricePerSegment} per segment, before reminders.`);
     if (created.sendAt.getTime() > now.getTime()) out(`  Sending starts at ${created.sendAt.toISOString()}.`);
     if (sendAt !== undefined && sendAt.getTime() <= now.getTime()) out(`  Warning: --at ${options.at} is in the past, so sending starts now.`);
     if (created.suppressed > 0) out(`  ${plural(created.suppressed, 'contact')} opted out of this sender and will be skipped; the figures above leave them out.`);
@@ -67,10 +69,11 @@ export async function runSendCommand(options: SendCommandOptions, out: (line: st
         `  Warning: --rate ${segmentsPerSecond} is above the sender's ${plural(config.sender.segmentsPerSecond, 'segment')} per second; Twilio queues the excess and fails messages that wait too long.`,
       );
     }
-    const waiting = await countWaitingForSendingHours(db, created.id, config, created.sendAt);
+    const startsAt = created.sendAt.getTime() > now.getTime() ? created.sendAt : now;
+    const waiting = await countWaitingForSendingHours(db, created.id, config, startsAt);
     if (waiting.count > 0) {
       out(
-        `  ${plural(waiting.count, 'invitation')} wait for the sending hours (SEND_WINDOW ${describeWindow(config)} in each contact's time zone); the first can go at ${waiting.first!.toISOString()}.`,
+        `  ${plural(waiting.count, 'invitation')} ${waiting.count === 1 ? 'waits' : 'wait'} for the sending hours (SEND_WINDOW ${describeWindow(config)} in each contact's time zone, as set for this command; the server uses its own); the first can go at ${waiting.first!.toISOString()}.`,
       );
     }
     out('  The running server (`npm start`, or `parley worker`) sends them.');

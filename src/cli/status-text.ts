@@ -30,7 +30,13 @@ export function formatDistributionReport(report: DistributionReport, cost: CostE
     field('invites', invites.total, 0),
     field('pending', invites.pending),
     ...(report.heldForSendingHours.count > 0
-      ? [field(`${report.heldForSendingHours.count} wait for sending hours, the first until ${report.heldForSendingHours.firstAt}`, '', 4).trimEnd()]
+      ? [
+          field(
+            `${report.heldForSendingHours.count} ${report.heldForSendingHours.count === 1 ? 'waits' : 'wait'} for sending hours, the first until ${report.heldForSendingHours.firstAt}`,
+            '',
+            4,
+          ).trimEnd(),
+        ]
       : []),
     field('sent', invites.sent),
     field('delivered', invites.delivered),

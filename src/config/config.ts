@@ -185,7 +185,11 @@ function parseSendWindow(value: string | undefined, problems: string[]): SendWin
   const match = WINDOW.exec(value.replace(/\s+/g, ''));
   const startMinute = match === null ? NaN : Number(match[1]) * 60 + Number(match[2]);
   const endMinute = match === null ? NaN : Number(match[3]) * 60 + Number(match[4]);
-  if (match === null || endMinute > 24 * 60 || startMinute === endMinute) {
+  if (match !== null && startMinute === endMinute) {
+    problems.push(`SEND_WINDOW ${JSON.stringify(value)} is invalid: its start and end are the same time. Give a window such as 09:00-20:00, or "always" to send at any hour.`);
+    return undefined;
+  }
+  if (match === null || endMinute > 24 * 60) {
     problems.push(
       `SEND_WINDOW ${JSON.stringify(value)} is invalid: expected the local hours when sending is allowed, as HH:MM-HH:MM (for example 09:00-20:00), or "always".`,
     );

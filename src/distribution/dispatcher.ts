@@ -256,7 +256,7 @@ export class Dispatcher {
         const delay = retryDelayMs(attempts);
         if (verdict.code === 20429 || (error as { status?: number }).status === 429) this.#pacer.holdBack(row.sender, delay);
         await store.retryLater(row.id, 'sending', new Date(now.getTime() + delay).toISOString(), verdict);
-        logger.warn({ ...context, retryInMs: delay }, 'Twilio refused a message for now; retrying');
+        logger.warn({ ...context, retryInMs: delay }, 'Twilio refused a message for now, or could not be reached; retrying');
         return;
       }
       case 'permanent': {

@@ -20,13 +20,10 @@ export function withOptOutHint(text: string): string {
 /** The values a link-mode text can use: `{{link}}`, `{{title}}`, the contact's names and phone, and every extra CSV column. */
 export function placeholderValues(contact: Contact, extra: Record<string, string>): Record<string, string> {
   const fields = JSON.parse(contact.fields) as Record<string, string>;
-  return {
-    ...fields,
-    phone: contact.phone,
-    first_name: contact.first_name ?? '',
-    last_name: contact.last_name ?? '',
-    ...extra,
-  };
+  const own = { ...fields, phone: contact.phone, first_name: contact.first_name ?? '', last_name: contact.last_name ?? '' };
+  // Survey texts name contact fields as {{contact.first_name}}, so link mode takes that form too.
+  const prefixed = Object.fromEntries(Object.entries(own).map(([name, value]) => [`contact.${name}`, value]));
+  return { ...own, ...prefixed, ...extra };
 }
 
 /** Names in `{{...}}` placeholders of a template, in order of first use. */
@@ -45,7 +42,10 @@ export function fillPlaceholders(template: string, values: Record<string, string
     if (value === undefined) {
       throw new ParleyError(
         'UNKNOWN_PLACEHOLDER',
-        `The text uses {{${name}}}, which is not a contact field. Use one of: ${Object.keys(values).map((key) => `{{${key}}}`).join(', ')}.`,
+        `{{${name}}} is not a contact field (in --link or --text). Use one of: ${Object.keys(values)
+          .filter((key) => !key.startsWith('contact.'))
+          .map((key) => `{{${key}}}`)
+          .join(', ')}, also written as {{contact.name}}.`,
       );
     }
     return value;

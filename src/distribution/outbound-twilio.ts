@@ -62,7 +62,7 @@ export async function connectOutboundTwilio(
 
   if (!credentials.sandbox || config.twilioApiUrl !== undefined) return connect(config.twilioApiUrl);
   // Another process in sandbox mode sends through the server's fake, where chat looks.
-  if (sandboxServerUrl !== undefined) return connect(await fetchSandboxApiUrl(sandboxServerUrl));
+  if (sandboxServerUrl !== undefined) return followSandboxServer(connect(await fetchSandboxApiUrl(sandboxServerUrl)), sandboxServerUrl, credentials, timeoutMs, logger);
 
   const fake = await startFakeTwilio({
     accountSid,
@@ -74,4 +74,35 @@ export async function connectOutboundTwilio(
   });
   logger.warn({ url: fake.url }, 'SANDBOX MODE: invitations go to a fake Twilio on this machine; nothing is sent to real phones.');
   return connect(fake.url, fake);
+}
+
+/** How often a sandbox worker asks the server whether its fake Twilio moved. */
+const SANDBOX_RECHECK_MS = 5000;
+
+/**
+ * Keeps a sandbox worker on the server's current fake Twilio. A restarted server starts
+ * its fake on a new port, and without this the worker would retry the old one until
+ * every invitation failed.
+ */
+function followSandboxServer(outbound: OutboundTwilio, serverUrl: string, credentials: TwilioCredentials, timeoutMs: number, logger: Logger): OutboundTwilio {
+  let current = outbound.apiUrl;
+  const timer = setInterval(() => {
+    fetchSandboxApiUrl(serverUrl).then(
+      (url) => {
+        if (url === current) return;
+        logger.info({ from: current, to: url }, "the sandbox server's fake Twilio moved; sending there now");
+        current = url;
+        outbound.api.replaceClient(createTwilioClient({ accountSid: credentials.accountSid, authToken: credentials.authToken, apiUrl: url, timeoutMs }));
+      },
+      (error: unknown) => logger.warn({ err: error }, 'the sandbox server did not answer; invitations wait until it is back'),
+    );
+  }, SANDBOX_RECHECK_MS);
+  timer.unref();
+  return {
+    ...outbound,
+    close: async () => {
+      clearInterval(timer);
+      await outbound.close();
+    },
+  };
 }

@@ -33,9 +33,14 @@ export interface SentLookup {
  * left behind.
  */
 export class MessageApi {
-  readonly #client: twilio.Twilio;
+  #client: twilio.Twilio;
 
   constructor(client: twilio.Twilio) {
+    this.#client = client;
+  }
+
+  /** Sends the next requests through another client, as when the API moved to a new address. */
+  replaceClient(client: twilio.Twilio): void {
     this.#client = client;
   }
 

@@ -16,7 +16,7 @@ export interface ServerProcess {
 
 /** Starts `parley serve` as a child process and resolves once it logs that it listens, so LOG_LEVEL must include info. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [PARLEY_BIN, 'serve'], { env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' } });
+  const child = spawn(process.execPath, [PARLEY_BIN, 'serve'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env } });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
