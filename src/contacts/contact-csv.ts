@@ -1,6 +1,7 @@
 import { type CountryCode, isSupportedCountry, ParseError, parsePhoneNumberWithError, validatePhoneNumberLength } from 'libphonenumber-js';
 import { isTimezone } from '../config/config.ts';
 import { ParleyError } from '../errors.ts';
+import { canonicalizeLanguage } from '../language-tags.ts';
 import { readCsvRecords } from './csv-records.ts';
 
 /** Columns with a meaning of their own. Every other column goes into `fields`. */
@@ -293,19 +294,6 @@ function phoneParseError(quoted: string, value: string, code: string, defaultReg
     default:
       return `phone ${quoted} is not a phone number. Write it in international format, such as +1 201 555 0123.`;
   }
-}
-
-function canonicalizeLanguage(tag: string): string | undefined {
-  let canonical: string | undefined;
-  try {
-    [canonical] = Intl.getCanonicalLocales(tag);
-  } catch {
-    return undefined;
-  }
-  // Intl accepts a 5-8 letter language subtag such as "english", but ISO 639 codes have
-  // 2 or 3 letters, so such a subtag is a language name typed in place of a code.
-  if (canonical === undefined || !/^[a-z]{2,3}(?:-|$)/.test(canonical)) return undefined;
-  return canonical;
 }
 
 function canonicalizeTimezone(zone: string): string | undefined {

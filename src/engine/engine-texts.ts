@@ -1,5 +1,26 @@
-/** The engine's own messages, as opposed to the survey author's. */
+import { matchLanguage } from '../language-tags.ts';
+import type { AnswerHints } from './answers/answer-hints.ts';
+import type { DateOrder } from './answers/parse-date.ts';
+import { exampleChoices } from './answers/parse-multi.ts';
+import type { BuiltInTexts } from './texts/built-in-texts.ts';
+import { ENGLISH_TEXTS } from './texts/english.ts';
+import { fillTemplate, type MessageOverrides } from './texts/message-templates.ts';
+import { SPANISH_TEXTS } from './texts/spanish.ts';
+
+export type { MessageId, MessageOverrides } from './texts/message-templates.ts';
+
+/** The languages the engine's messages are written in. Any other language gets them in English, unless a survey replaces them. */
+export const BUILT_IN_LANGUAGES = ['en', 'es'] as const;
+
+const BUILT_IN_TEXTS: Record<(typeof BUILT_IN_LANGUAGES)[number], BuiltInTexts> = { en: ENGLISH_TEXTS, es: SPANISH_TEXTS };
+
+/** The example dates that a replaced date hint gets as `{example}`. */
+const DATE_EXAMPLES: Record<DateOrder, string> = { DMY: '31/12/2026', MDY: '12/31/2026' };
+
+/** The engine's own messages in one language, as opposed to the survey author's. */
 export interface EngineTexts {
+  /** The BCP 47 language these texts were asked for. */
+  language: string;
   help: string;
   optOut: string;
   optIn: string;
@@ -9,31 +30,76 @@ export interface EngineTexts {
   noSession: (keywords: string[]) => string;
   /** Sent when the respondent's session expired. */
   closed: (title: string, keywords: string[]) => string;
+  /** Added to the hint of an optional question whose text does not name the skip word. */
+  skipHint: (skipWord: string) => string;
+  /** The hints sent before a question is asked again after an invalid reply. */
+  answerHints: AnswerHints;
+  /**
+   * Returns these texts in another language, with a survey's replacements for that
+   * language. PROGRAM_NAME and HELP_TEXT still apply.
+   */
+  forLanguage(language: string, overrides?: MessageOverrides): EngineTexts;
 }
 
 export interface EngineTextsOptions {
   programName: string;
-  /** Replaces the whole default HELP reply. */
+  /** Replaces the whole default HELP reply, in every language, unless a survey replaces `help` for the language. */
   helpText?: string | undefined;
+  /** BCP 47 tag; languages other than those in BUILT_IN_LANGUAGES get English. Default: "en". */
+  language?: string | undefined;
+  /** A survey's replacements for this language. */
+  overrides?: MessageOverrides | undefined;
 }
 
-export function createEngineTexts({ programName, helpText }: EngineTextsOptions): EngineTexts {
-  const startHint = (keywords: string[]): string =>
-    keywords.length === 0 ? 'No survey is open right now.' : `To take a survey, text ${joinKeywords(keywords)}.`;
+/**
+ * Creates the engine's messages in one language.
+ *
+ * @example
+ * const texts = createEngineTexts({ programName: 'Acme surveys' });
+ * texts.forLanguage('es-MX', { movingOn: 'Sigamos adelante.' }).movingOn; // "Sigamos adelante."
+ */
+export function createEngineTexts({ programName, helpText, language = 'en', overrides = {} }: EngineTextsOptions): EngineTexts {
+  const builtIn = BUILT_IN_TEXTS[matchLanguage(language, BUILT_IN_LANGUAGES) as keyof typeof BUILT_IN_TEXTS] ?? ENGLISH_TEXTS;
 
   return {
-    help:
-      helpText ??
-      `${programName}: we send survey questions and you reply with your answers. Reply STOP to opt out, START to opt back in. Msg & data rates may apply.`,
-    optOut: `You have been unsubscribed from ${programName} and will get no more messages. Reply START to resubscribe.`,
-    optIn: `You have been resubscribed to ${programName}. Reply HELP for help, STOP to opt out.`,
-    movingOn: "Let's move on.",
-    noSession: (keywords) => `${startHint(keywords)} Reply HELP for help, STOP to opt out.`,
-    closed: (title, keywords) => `The survey "${title}" has closed. ${startHint(keywords)}`,
+    language,
+    help: replaced(overrides.help, { programName }, () => helpText ?? builtIn.help(programName)),
+    optOut: replaced(overrides.optOut, { programName }, () => builtIn.optOut(programName)),
+    optIn: replaced(overrides.optIn, { programName }, () => builtIn.optIn(programName)),
+    movingOn: overrides.movingOn ?? builtIn.movingOn,
+    noSession: (keywords) => builtIn.noSession(keywords),
+    closed: (title, keywords) => replaced(overrides.closed, { title, keywords: builtIn.keywordList(keywords) }, () => builtIn.closed(title, keywords)),
+    skipHint: (skipWord) => replaced(overrides.skipHint, { skipWord }, () => builtIn.skipHint(skipWord)),
+    answerHints: replaceHints(builtIn, overrides),
+    forLanguage: (other, otherOverrides) => createEngineTexts({ programName, helpText, language: other, overrides: otherOverrides }),
   };
 }
 
-function joinKeywords(keywords: string[]): string {
-  if (keywords.length === 1) return keywords[0]!;
-  return `${keywords.slice(0, -1).join(', ')} or ${keywords.at(-1)}`;
+/** Applies a survey's replaced hints over the built-in ones. */
+function replaceHints(builtIn: BuiltInTexts, overrides: MessageOverrides): AnswerHints {
+  const hints = builtIn.answerHints;
+
+  return {
+    choice: (count) => replaced(overrides.choiceHint, { count }, () => hints.choice(count)),
+    choiceWithOther: (count, other) => replaced(overrides.otherChoiceHint, { count, other }, () => hints.choiceWithOther(count, other)),
+    multi: (count, min, max, other) =>
+      replaced(overrides.multiHint, { count, min, max, example: exampleChoices(count, min, max), other: other ?? '' }, () => hints.multi(count, min, max, other)),
+    number: (min, max, integer) => replaced(overrides.numberHint, { min: min ?? '', max: max ?? '' }, () => hints.number(min, max, integer)),
+    nps: () => overrides.npsHint ?? hints.nps(),
+    rating: (min, max) => replaced(overrides.ratingHint, { min, max }, () => hints.rating(min, max)),
+    yesNo: () => overrides.yesNoHint ?? hints.yesNo(),
+    text: () => overrides.textHint ?? hints.text(),
+    date: (order) => replaced(overrides.dateHint, { example: DATE_EXAMPLES[order] }, () => hints.date(order)),
+    noSuchDate: (date, order) =>
+      replaced(
+        overrides.noSuchDateHint,
+        { date: builtIn.formatDate(date.day, date.month, date.year), example: DATE_EXAMPLES[order] },
+        () => hints.noSuchDate(date, order),
+      ),
+  };
+}
+
+/** Fills a survey's replacement for a message, or returns the built-in message when there is none. */
+function replaced(template: string | undefined, values: Readonly<Record<string, string | number>>, builtIn: () => string): string {
+  return template === undefined ? builtIn() : fillTemplate(template, values);
 }

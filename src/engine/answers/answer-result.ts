@@ -4,7 +4,8 @@ import type { AnswerValue } from '../survey-machine.ts';
 export type OtherAnswer = Extract<AnswerValue, { text: string }>;
 
 /**
- * The outcome of reading one reply. `expected` is the English sentence sent before the
- * question is asked again, such as "Please reply YES or NO.".
+ * The outcome of reading one reply. `expected` is the hint sent before the question is
+ * asked again, such as "Please reply YES or NO.", in the language of the hints that
+ * parseAnswer was given (English by default).
  */
 export type AnswerResult = { ok: true; value: AnswerValue } | { ok: false; expected: string };

@@ -1,11 +1,14 @@
+import { primaryLanguage } from '../../language-tags.ts';
 import type { DateQuestion } from '../../surveys/survey-schema.ts';
+import type { MissingDate, ReplyLanguage } from './answer-hints.ts';
 import type { AnswerResult } from './answer-result.ts';
 import { foldDecimalDigits } from './normalize.ts';
 
 /** The order of day and month in a date written with numbers only, such as 5/6/2026. */
 export type DateOrder = 'DMY' | 'MDY';
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** The English month names, January first. */
+export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const MONTH_BY_WORD = new Map<string, number>(
   MONTH_NAMES.flatMap((name, index) => {
     const words = [name.toLowerCase(), name.slice(0, 3).toLowerCase()];
@@ -13,14 +16,33 @@ const MONTH_BY_WORD = new Map<string, number>(
     return words.map((word) => [word, index + 1] as const);
   }),
 );
-// Longest first, so that "june" is tried before "jun".
-const MONTH = [...MONTH_BY_WORD.keys()].sort((a, b) => b.length - a.length).join('|');
+
+// Spanish month names and their usual abbreviations, "setiembre" and "set" included.
+const SPANISH_MONTH_WORDS = [
+  ['enero', 'ene'], ['febrero', 'feb'], ['marzo', 'mar'], ['abril', 'abr'], ['mayo', 'may'], ['junio', 'jun'],
+  ['julio', 'jul'], ['agosto', 'ago'], ['septiembre', 'setiembre', 'sep', 'sept', 'set'], ['octubre', 'oct'], ['noviembre', 'nov'], ['diciembre', 'dic'],
+];
+// A Spanish reply may also name the month in English, as in "Dec 31", so it reads both.
+const SPANISH_MONTH_BY_WORD = new Map<string, number>([
+  ...MONTH_BY_WORD,
+  ...SPANISH_MONTH_WORDS.flatMap((words, index) => words.map((word) => [word, index + 1] as const)),
+]);
 
 const BEFORE = '(?<![\\p{L}\\p{N}])';
 const AFTER = '(?![\\p{L}\\p{N}])';
 const ORDINAL = '(?:st|nd|rd|th)?';
 const GAP = '[\\s,.-]*';
 const NAMED_YEAR = "(?:[\\s,.-]+(?<year>[0-9]{4}|'?[0-9]{2}))?";
+// Spanish joins the parts with "de", as in "31 de diciembre de 2026".
+const SPANISH_NAMED_YEAR = "(?:[\\s,.-]+(?:de\\s+)?(?<year>[0-9]{4}|'?[0-9]{2}))?";
+
+/** The regular expression that matches any of the month words, longest first, so that "june" is tried before "jun". */
+function monthPattern(monthByWord: ReadonlyMap<string, number>): string {
+  return [...monthByWord.keys()].sort((a, b) => b.length - a.length).join('|');
+}
+
+const MONTH = monthPattern(MONTH_BY_WORD);
+const SPANISH_MONTH = monthPattern(SPANISH_MONTH_BY_WORD);
 
 // The forms a reply may write a date in, tried anywhere in the reply.
 const DATE_FORMS = {
@@ -35,6 +57,12 @@ const DATE_FORMS = {
   dayFirst: new RegExp(`${BEFORE}(?<day>[0-9]{1,2})${ORDINAL}${GAP}(?:of${GAP})?(?<month>${MONTH})\\.?${NAMED_YEAR}${AFTER}`, 'giu'),
   // Dec 31, December 31st, 2026
   monthFirst: new RegExp(`${BEFORE}(?<month>${MONTH})\\.?${GAP}(?<day>[0-9]{1,2})${ORDINAL}${NAMED_YEAR}${AFTER}`, 'giu'),
+};
+
+// The forms with a month name in a Spanish reply: 31 de diciembre de 2026, 31 dic 26, diciembre 31, 2026.
+const SPANISH_NAMED_FORMS = {
+  dayFirst: new RegExp(`${BEFORE}(?<day>[0-9]{1,2})${ORDINAL}${GAP}(?:(?:of|de)${GAP})?(?<month>${SPANISH_MONTH})\\.?${SPANISH_NAMED_YEAR}${AFTER}`, 'giu'),
+  monthFirst: new RegExp(`${BEFORE}(?<month>${SPANISH_MONTH})\\.?${GAP}(?<day>[0-9]{1,2})${ORDINAL}${SPANISH_NAMED_YEAR}${AFTER}`, 'giu'),
 };
 
 /** A date as a reply wrote it, before the year is settled and the day checked. */
@@ -61,7 +89,8 @@ export interface ParseDateOptions {
  * Reads one date anywhere in a reply and stores it as "YYYY-MM-DD". It may be written
  * with numbers in the question's dateOrder (31/12/2026, 31.12.26, 31-12-2026, 31/12),
  * year first (2026-12-31), or with an English month name or its first three letters
- * (Dec 31, 31 December 2026, December 31st, 2026). Digits of any script count.
+ * (Dec 31, 31 December 2026, December 31st, 2026). Digits of any script count. A Spanish
+ * reply (by `language`) may also name the month in Spanish (31 de diciembre de 2026).
  *
  * A missing year is the one that puts the date nearest to `now`, so within about six
  * months either way. A two-digit year is the one within 50 years of `now`'s year, the
@@ -71,13 +100,13 @@ export interface ParseDateOptions {
  * not exist, such as 31/02 or 29/02/2027, with a hint that names it ("There is no 31
  * February 2026."), because a silent correction could store the wrong day.
  */
-export function parseDateAnswer(question: DateQuestion, body: string, { now }: ParseDateOptions): AnswerResult {
-  const expected = describeExpectedDate(question.dateOrder);
-  const found = findWrittenDates(body, question.dateOrder);
+export function parseDateAnswer(question: DateQuestion, body: string, { now, language, hints }: ParseDateOptions & ReplyLanguage): AnswerResult {
+  const expected = hints.date(question.dateOrder);
+  const found = findWrittenDates(body, question.dateOrder, primaryLanguage(language) === 'es');
 
   const results = new Map<string, AnswerResult>();
   for (const written of found) {
-    const result = settleDate(written, now, expected);
+    const result = settleDate(written, now, expected, (date) => hints.noSuchDate(date, question.dateOrder));
     results.set(result.ok ? String(result.value) : result.expected, result);
   }
   if (results.size !== 1) return { ok: false, expected };
@@ -85,7 +114,7 @@ export function parseDateAnswer(question: DateQuestion, body: string, { now }: P
 }
 
 /** Finds every date a reply writes, in any form. */
-function findWrittenDates(body: string, order: DateOrder): WrittenDate[] {
+function findWrittenDates(body: string, order: DateOrder, spanish: boolean): WrittenDate[] {
   const text = foldDecimalDigits(body.normalize('NFKC')).replace(/[\u2010-\u2015\u2212]/g, '-');
   const dates: WrittenDate[] = [];
 
@@ -98,17 +127,19 @@ function findWrittenDates(body: string, order: DateOrder): WrittenDate[] {
     const [day, month] = order === 'DMY' ? [first, second] : [second, first];
     dates.push({ day: Number(day), month: Number(month), year });
   }
-  for (const form of [DATE_FORMS.dayFirst, DATE_FORMS.monthFirst]) {
+  const named = spanish ? SPANISH_NAMED_FORMS : DATE_FORMS;
+  const monthByWord = spanish ? SPANISH_MONTH_BY_WORD : MONTH_BY_WORD;
+  for (const form of [named.dayFirst, named.monthFirst]) {
     for (const match of text.matchAll(form)) {
       const { day, month, year } = match.groups!;
-      dates.push({ day: Number(day), month: MONTH_BY_WORD.get(month!.toLowerCase())!, year: year?.replace("'", '') });
+      dates.push({ day: Number(day), month: monthByWord.get(month!.toLowerCase())!, year: year?.replace("'", '') });
     }
   }
   return dates;
 }
 
 /** Settles the year of a written date and checks that the date exists. */
-function settleDate({ day, month, year }: WrittenDate, now: Date, expected: string): AnswerResult {
+function settleDate({ day, month, year }: WrittenDate, now: Date, expected: string, noSuchDate: (date: MissingDate) => string): AnswerResult {
   if (month < 1 || month > 12 || day < 1 || day > 31) return { ok: false, expected };
 
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -123,12 +154,11 @@ function settleDate({ day, month, year }: WrittenDate, now: Date, expected: stri
 
   const existing = candidates.filter((candidate) => day <= daysInMonth(candidate, month));
   if (existing.length === 0) {
-    const monthName = MONTH_NAMES[month - 1]!;
-    let named: string;
-    if (year !== undefined) named = `${day} ${monthName} ${candidates[0]}`;
-    else if (day > maxDaysInMonth(month)) named = `${day} ${monthName}`;
-    else named = `${day} ${monthName} ${currentYear}`;
-    return { ok: false, expected: `There is no ${named}. ${expected}` };
+    let namedYear: number | undefined;
+    if (year !== undefined) namedYear = candidates[0];
+    else if (day > maxDaysInMonth(month)) namedYear = undefined;
+    else namedYear = currentYear;
+    return { ok: false, expected: noSuchDate({ day, month, year: namedYear }) };
   }
 
   // The earlier year wins a tie, because survey questions more often ask about the past.

@@ -1,6 +1,7 @@
 import { type ChoiceOption, toChoiceOption } from '../../surveys/choice-option.ts';
 import type { MultiQuestion } from '../../surveys/survey-schema.ts';
 import { trimEdges } from '../trim-edges.ts';
+import type { AnswerHints } from './answer-hints.ts';
 import type { AnswerResult } from './answer-result.ts';
 import { choiceAnswer, splitAtColon } from './choice-matching.ts';
 import { normalizeForMatching } from './normalize.ts';
@@ -85,13 +86,18 @@ export function describeExpectedChoices(count: number, minChoices: number, maxCh
   else if (maxChoices === count) amount = `at least ${minChoices} numbers`;
   else amount = `${minChoices} to ${maxChoices} numbers`;
 
-  // The example names two choices (minChoices if that is more, maxChoices if less), spread out where they fit.
+  const hint = `Please reply with ${amount} from 1 to ${count}, such as ${exampleChoices(count, minChoices, maxChoices)}.`;
+  return otherLabel === undefined ? hint : `${hint} To add your own answer, write "${otherLabel}: " before it.`;
+}
+
+/**
+ * Writes an example reply for a multi question's hint, such as "1, 3": two choices
+ * (minChoices if that is more, maxChoices if less), spread out where they fit.
+ */
+export function exampleChoices(count: number, minChoices: number, maxChoices: number): string {
   const size = Math.min(Math.max(minChoices, 2), maxChoices);
   const spread = 2 * size - 1 <= count;
-  const example = Array.from({ length: size }, (_, index) => (spread ? 2 * index + 1 : index + 1)).join(', ');
-
-  const hint = `Please reply with ${amount} from 1 to ${count}, such as ${example}.`;
-  return otherLabel === undefined ? hint : `${hint} To add your own answer, write "${otherLabel}: " before it.`;
+  return Array.from({ length: size }, (_, index) => (spread ? 2 * index + 1 : index + 1)).join(', ');
 }
 
 /**
@@ -107,11 +113,11 @@ export function describeExpectedChoices(count: number, minChoices: number, maxCh
  * cousin", where the other choice is named last before the colon, or a whole reply that
  * names no choice, has a letter and has no digit.
  */
-export function parseMultiAnswer(question: MultiQuestion, body: string): AnswerResult {
+export function parseMultiAnswer(question: MultiQuestion, body: string, hints: AnswerHints): AnswerResult {
   const options = question.choices.map(toChoiceOption);
   const { minChoices = 1, maxChoices = options.length } = question;
   const other = options.find((option) => option.other);
-  const invalid: AnswerResult = { ok: false, expected: describeExpectedChoices(options.length, minChoices, maxChoices, other?.label) };
+  const invalid: AnswerResult = { ok: false, expected: hints.multi(options.length, minChoices, maxChoices, other?.label) };
 
   const answer = (picked: readonly number[], otherText = ''): AnswerResult => {
     const distinct = [...new Set(picked)].sort((a, b) => a - b);

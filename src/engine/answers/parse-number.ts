@@ -1,4 +1,6 @@
+import { primaryLanguage } from '../../language-tags.ts';
 import type { NpsQuestion, NumberQuestion, RatingQuestion } from '../../surveys/survey-schema.ts';
+import type { ReplyLanguage } from './answer-hints.ts';
 import type { AnswerResult } from './answer-result.ts';
 import { foldDecimalDigits } from './normalize.ts';
 import { replaceNumberWords } from './number-words.ts';
@@ -17,7 +19,12 @@ const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 
 export interface SingleNumberOptions {
   /** A scale's top value: a trailing "/10" or "out of 10" after the number is then ignored. */
   outOf?: number | undefined;
+  /** The respondent's BCP 47 language, which decides the number words read. Default: English. */
+  language?: string | undefined;
 }
+
+// What may stand between a number and its scale: "8/10", "8 out of 10", and in Spanish "8 de 10" or "8 sobre 10".
+const SCALE_WORDS = { en: '/|out of', es: '/|out of|(?<!\\p{L})(?:de|sobre)' };
 
 /**
  * Returns the one number in a reply, or undefined when the reply has none or several.
@@ -25,11 +32,12 @@ export interface SingleNumberOptions {
  * Words around the number are allowed, so "about 30 years" is 30 and "$20" is 20. A
  * number joined to letters ("5k", "2nd", "1e3") is unreadable, and ranges ("1-5"),
  * alternatives ("4 or 5") and European decimal commas ("3,5") count as several numbers.
- * Digits of any script count ("٣" is 3), as do full-width forms ("２") and English
- * number words from zero to one hundred ("twenty one" is 21).
+ * Digits of any script count ("٣" is 3), as do full-width forms ("２") and number words
+ * from zero to one hundred: English ("twenty one" is 21), or Spanish ("veintiuno") when
+ * `language` is Spanish.
  */
-export function parseSingleNumber(text: string, { outOf }: SingleNumberOptions = {}): number | undefined {
-  let reply = replaceNumberWords(foldDecimalDigits(text.normalize('NFKC')))
+export function parseSingleNumber(text: string, { outOf, language = 'en' }: SingleNumberOptions = {}): number | undefined {
+  let reply = replaceNumberWords(foldDecimalDigits(text.normalize('NFKC')), language)
     .replace(ARABIC_DECIMAL_SEPARATOR, '.')
     .replace(ARABIC_THOUSANDS_SEPARATOR, ',')
     .replace(DASH_VARIANTS, '-');
@@ -37,7 +45,8 @@ export function parseSingleNumber(text: string, { outOf }: SingleNumberOptions =
   if (outOf !== undefined) {
     const scale = String(outOf).replace('.', '\\.');
     // The lookbehind starts a match only where a run of spaces starts, so a long run is scanned once, not once per space.
-    reply = reply.replace(new RegExp(`(?<!\\s)\\s*(?:/|out of)\\s*${scale}(?=[^\\p{L}\\p{N}]*$)`, 'iu'), '');
+    const words = primaryLanguage(language) === 'es' ? SCALE_WORDS.es : SCALE_WORDS.en;
+    reply = reply.replace(new RegExp(`(?<!\\s)\\s*(?:${words})\\s*${scale}(?=[^\\p{L}\\p{N}]*$)`, 'iu'), '');
   }
 
   const tokens = [...reply.matchAll(NUMBER_TOKEN)];
@@ -69,8 +78,9 @@ function parseBoundedNumber(
   body: string,
   { min, max, integer }: { min: number | undefined; max: number | undefined; integer: boolean },
   expected: string,
+  language: string,
 ): AnswerResult {
-  const value = parseSingleNumber(body, { outOf: max });
+  const value = parseSingleNumber(body, { outOf: max, language });
 
   // Out-of-range answers are asked again, never clamped, so a typo cannot become a real answer.
   const valid =
@@ -84,18 +94,18 @@ function parseBoundedNumber(
 }
 
 /** Reads one number within the question's bounds; see parseSingleNumber for what counts as one number. */
-export function parseNumberAnswer(question: NumberQuestion, body: string): AnswerResult {
+export function parseNumberAnswer(question: NumberQuestion, body: string, { language, hints }: ReplyLanguage): AnswerResult {
   const { min, max, integer } = question;
-  return parseBoundedNumber(body, { min, max, integer }, describeExpectedNumber(min, max, integer));
+  return parseBoundedNumber(body, { min, max, integer }, hints.number(min, max, integer), language);
 }
 
 /** Reads a Net Promoter Score: a whole number from 0 to 10. */
-export function parseNpsAnswer(_question: NpsQuestion, body: string): AnswerResult {
-  return parseBoundedNumber(body, { min: 0, max: 10, integer: true }, 'Please reply with a number from 0 to 10.');
+export function parseNpsAnswer(_question: NpsQuestion, body: string, { language, hints }: ReplyLanguage): AnswerResult {
+  return parseBoundedNumber(body, { min: 0, max: 10, integer: true }, hints.nps(), language);
 }
 
 /** Reads a rating: a whole number from the question's min to its max. */
-export function parseRatingAnswer(question: RatingQuestion, body: string): AnswerResult {
+export function parseRatingAnswer(question: RatingQuestion, body: string, { language, hints }: ReplyLanguage): AnswerResult {
   const { min, max } = question;
-  return parseBoundedNumber(body, { min, max, integer: true }, describeExpectedNumber(min, max, true));
+  return parseBoundedNumber(body, { min, max, integer: true }, hints.rating(min, max), language);
 }
