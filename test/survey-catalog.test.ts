@@ -53,7 +53,7 @@ describe('SurveyCatalog.load', () => {
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.file).toBe(path.join(dir, 'b-invalid.json'));
     expect(rejected[0]!.problems).toEqual([
-      '$.choises (line 15, column 3): unknown property "choises". Remove it or correct its name. The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter", "reminders", "ends", "scores", "skipWord".',
+      '$.choises (line 15, column 3): unknown property "choises". Remove it or correct its name. The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter", "reminders", "ends", "scores", "skipWord", "languages", "messages".',
     ]);
   });
 

@@ -151,7 +151,7 @@ describe('parseSurveyFile', () => {
 
   it('rejects an unknown top-level property', () => {
     expect(problemsOf(surveyJson({ expires: '3d' }))).toEqual([
-      '$.expires (line 26, column 3): unknown property "expires". Did you mean "expiresAfter"? The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter", "reminders", "ends", "scores", "skipWord".',
+      '$.expires (line 26, column 3): unknown property "expires". Did you mean "expiresAfter"? The properties allowed in a survey are "$schema", "id", "title", "keywords", "intro", "questions", "end", "maxRetries", "expiresAfter", "reminders", "ends", "scores", "skipWord", "languages", "messages".',
     ]);
   });
 
@@ -165,13 +165,13 @@ describe('parseSurveyFile', () => {
 
   it('rejects a missing question type', () => {
     expect(problemsOf(surveyJson({ questions: [{ id: 'q', text: 'Why?' }] }))).toEqual([
-      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text", "message", "multi", "rating", "date".',
+      '$.questions[0] (line 9, column 5): missing required property "type". Add it. Use one of "choice", "number", "nps", "yesno", "text", "message", "multi", "rating", "date", "language".',
     ]);
   });
 
   it('rejects an unknown question type', () => {
     expect(problemsOf(surveyJson({ questions: [{ id: 'q', type: 'yes-no', text: 'OK?' }] }))).toEqual([
-      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text", "message", "multi", "rating", "date".',
+      '$.questions[0].type (line 11, column 7): unknown question type "yes-no". Did you mean "yesno"? Use one of "choice", "number", "nps", "yesno", "text", "message", "multi", "rating", "date", "language".',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { normalizeForMatching } from '../engine/answers/normalize.ts';
 import { classifyKeyword, normalizeKeyword } from '../engine/keywords.ts';
-import { EVEN_WITH_ITEM_ERRORS, nonEmptyText, strictObject } from './schema-helpers.ts';
+import { EVEN_WITH_ITEM_ERRORS, nonEmptyText, strictObject, translatable } from './schema-helpers.ts';
 import { quoteValue, quoteValueWithType } from './validation-messages.ts';
 
 const MIN_CHOICES = 2;
@@ -179,12 +179,14 @@ function checkChoicesAreNotKeywords(choices: unknown[], context: z.core.$Refinem
 }
 
 const choiceObjectSchema = strictObject('a choice', {
-  label: nonEmptyText('choice label').describe('The choice as listed in the question. A reply picks it by this text or by its number.'),
+  label: translatable(nonEmptyText('choice label').describe('The choice as listed in the question. A reply picks it by this text or by its number.')),
   value: nonEmptyText('choice value').optional().describe('What an answer stores when this choice is picked, such as "y". Default: the label.'),
-  aliases: z
-    .array(nonEmptyText('alias'), {
+  aliases: translatable(
+    z.array(nonEmptyText('alias'), {
       error: (issue) => (issue.input === undefined ? undefined : `expected the aliases as a list in square brackets, such as ["Y", "yeah"], got ${quoteValueWithType(issue.input)}.`),
-    })
+    }),
+    { list: true },
+  )
     .optional()
     .describe('Other replies that pick this choice, matched like the label, such as ["Y", "yeah"].'),
   other: z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Condition, VALUE_TESTS } from '../engine/conditions.ts';
 import { normalizeKeyword, RESERVED_KEYWORDS } from '../engine/keywords.ts';
-import { nonEmptyText, strictObject } from './schema-helpers.ts';
+import { nonEmptyText, strictObject, translatable } from './schema-helpers.ts';
 import { closestMatch, quoteList, quoteValue, quoteValueWithType, unknownPropertiesMessage } from './validation-messages.ts';
 
 /** The `goto` target that ends a survey with its `end` message. */
@@ -204,7 +204,7 @@ export const endsSchema = z
   .record(
     itemIdSchema('end'),
     strictObject('an end', {
-      text: nonEmptyText('end text').describe('Message sent when the survey goes to this end.'),
+      text: translatable(nonEmptyText('end text').describe('Message sent when the survey goes to this end.')),
       screenOut: z.boolean().optional().describe('Whether a respondent who reaches this end was screened out: the session gets the status screened_out instead of completed.'),
     }),
     { error: (issue) => (issue.input === undefined ? undefined : `expected "ends" as an object of named ends in curly braces, got ${quoteValueWithType(issue.input)}.`) },
@@ -232,15 +232,17 @@ export const scoresSchema = z
   )
   .describe('Computed values, by id, usable in conditions ({ "score": id }), in texts ({{scores.id}}) and in exports.');
 
-export const skipWordSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9]+$/, {
-    error: (issue) => `invalid skipWord ${quoteValue(issue.input)}. Use a single word of letters A-Z and digits, for example "${DEFAULT_SKIP_WORD}".`,
-  })
-  .refine((word) => !(RESERVED_KEYWORDS as readonly string[]).includes(normalizeKeyword(word)), {
-    error: (issue) =>
-      `skipWord ${quoteValue(issue.input)} is a compliance keyword, which is read before any answer, so it could never skip a question. Choose another word, such as "${DEFAULT_SKIP_WORD}" or "PASS".`,
-  })
+export const skipWordSchema = translatable(
+  z
+    .string()
+    .regex(/^[A-Za-z0-9]+$/, {
+      error: (issue) => `invalid skipWord ${quoteValue(issue.input)}. Use a single word of letters A-Z and digits, for example "${DEFAULT_SKIP_WORD}".`,
+    })
+    .refine((word) => !(RESERVED_KEYWORDS as readonly string[]).includes(normalizeKeyword(word)), {
+      error: (issue) =>
+        `skipWord ${quoteValue(issue.input)} is a compliance keyword, which is read before any answer, so it could never skip a question. Choose another word, such as "${DEFAULT_SKIP_WORD}" or "PASS".`,
+    }),
+)
   .default(DEFAULT_SKIP_WORD)
   .describe(`The reply that skips an optional question, matched ignoring case; default "${DEFAULT_SKIP_WORD}".`)
   .transform((word) => word.toUpperCase());

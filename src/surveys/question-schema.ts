@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { trimEdges } from '../engine/trim-edges.ts';
 import { nextRulesSchema, optionalSchema, showIfSchema } from './logic-schema.ts';
 import { choicesSchema } from './choice-schema.ts';
-import { EVEN_WITH_FIELD_ERRORS, nonEmptyText, strictObject } from './schema-helpers.ts';
+import { EVEN_WITH_FIELD_ERRORS, nonEmptyText, strictObject, translatable } from './schema-helpers.ts';
 import { closestMatch, quoteList, quoteValue, quoteValueWithType } from './validation-messages.ts';
 
-export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text', 'message', 'multi', 'rating', 'date'] as const;
+export const QUESTION_TYPES = ['choice', 'number', 'nps', 'yesno', 'text', 'message', 'multi', 'rating', 'date', 'language'] as const;
 
 const questionIdSchema = z
   .string()
@@ -33,7 +33,7 @@ function questionShape<Type extends string, Extra extends z.core.$ZodLooseShape>
   return {
     id: questionIdSchema,
     type: z.literal(type).describe('Question type, which decides how replies are read.'),
-    text: nonEmptyText('question text').describe('The question as sent by SMS.'),
+    text: translatable(nonEmptyText('question text').describe('The question as sent by SMS.')),
     ...extra,
     maxRetries: maxRetriesSchema
       .optional()
@@ -180,12 +180,12 @@ const ratingQuestionSchema = strictObject(
   questionShape('rating', {
     min: scalePointSchema('lowest', 1).describe('Lowest point of the scale, a whole number, such as 1.'),
     max: scalePointSchema('highest', 5).describe(`Highest point of the scale, a whole number above min, at most ${MAX_SCALE_POINTS - 1} above it, such as 5.`),
-    minLabel: nonEmptyText('label of the lowest point')
-      .optional()
-      .describe('What the lowest point means, shown below the question as "1 = Very unhappy".'),
-    maxLabel: nonEmptyText('label of the highest point')
-      .optional()
-      .describe('What the highest point means, shown below the question as "5 = Very happy".'),
+    minLabel: translatable(
+      nonEmptyText('label of the lowest point').describe('What the lowest point means, shown below the question as "1 = Very unhappy".'),
+    ).optional(),
+    maxLabel: translatable(
+      nonEmptyText('label of the highest point').describe('What the highest point means, shown below the question as "5 = Very happy".'),
+    ).optional(),
   }),
 )
   .superRefine(checkScale, EVEN_WITH_FIELD_ERRORS)
@@ -220,10 +220,14 @@ const dateQuestionSchema = strictObject(
   'A question answered with a date, such as 31/12/2026, 2026-12-31 or Dec 31. The answer is the date as "YYYY-MM-DD".',
 );
 
+const languageQuestionSchema = strictObject('a language question', questionShape('language', {})).describe(
+  'A question that lets the respondent choose one of the survey\'s languages, listed below the text by their own names ("1. English", "2. Español"). The answer is the language tag, such as "es", and the survey goes on in that language. It is passed over when the respondent is a contact whose language the survey has.',
+);
+
 const messageQuestionSchema = strictObject('a message question', {
   id: questionIdSchema,
   type: z.literal('message').describe('Question type, which decides how replies are read.'),
-  text: nonEmptyText('message text').describe('Text sent together with what follows it, without waiting for a reply.'),
+  text: translatable(nonEmptyText('message text').describe('Text sent together with what follows it, without waiting for a reply.')),
   showIf: showIfSchema.optional(),
   next: nextRulesSchema.optional(),
 }).describe('Text with no answer, sent in the same SMS as the next question or the end message.');
@@ -245,6 +249,6 @@ function questionTypeMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 export const questionSchema = z.discriminatedUnion(
   'type',
-  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema, messageQuestionSchema, multiQuestionSchema, ratingQuestionSchema, dateQuestionSchema],
+  [choiceQuestionSchema, numberQuestionSchema, npsQuestionSchema, yesNoQuestionSchema, textQuestionSchema, messageQuestionSchema, multiQuestionSchema, ratingQuestionSchema, dateQuestionSchema, languageQuestionSchema],
   { error: questionTypeMessage },
 );

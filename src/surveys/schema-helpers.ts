@@ -32,3 +32,16 @@ export function nonEmptyText(noun: string) {
     error: (issue) => `expected the ${noun}, got ${quoteValue(issue.input)}. Write the ${noun}.`,
   });
 }
+
+/**
+ * The schemas of texts that a survey file may translate (see survey-translations.ts).
+ * The file is validated per language with plain strings there, so only the JSON Schema
+ * for editors, built by buildSurveyJsonSchema, also allows an object of translations.
+ */
+export const translatableTexts = z.registry<{ list: boolean }>();
+
+/** Marks a text schema as translatable, and returns it. `list` marks a list of texts, such as aliases. */
+export function translatable<Schema extends z.ZodType>(schema: Schema, { list = false }: { list?: boolean } = {}): Schema {
+  translatableTexts.add(schema, { list });
+  return schema;
+}

@@ -26,6 +26,8 @@ export interface LogicSurvey {
   ends?: Readonly<Record<string, { text: string; screenOut?: boolean | undefined }>> | undefined;
   scores?: Readonly<Record<string, ScoreDefinition>> | undefined;
   skipWord: string;
+  /** Default: ["en"]. */
+  languages?: readonly string[] | undefined;
 }
 
 interface IssueContext {
@@ -44,6 +46,7 @@ const ANSWER_KIND_BY_TYPE: Record<string, AnswerKind> = {
   rating: 'number',
   text: 'text',
   message: 'message',
+  language: 'choice',
 };
 
 function answerKind(item: LogicItem): AnswerKind {
@@ -68,7 +71,12 @@ function choiceValues(item: { choices?: unknown }): string[] {
  */
 export function checkSurveyLogic(survey: LogicSurvey, context: IssueContext): void {
   const report = (path: JsonPath, input: unknown, message: string) => context.addIssue({ code: 'custom', path: [...path], input, message });
-  const checker = new LogicChecker(survey, report);
+  // A language question's choices are the survey's languages, and its answers their tags.
+  const languages = survey.languages ?? ['en'];
+  const questions = survey.questions.map((item) =>
+    item.type === 'language' ? { ...item, choices: languages.map((language) => ({ label: language, value: language })) } : item,
+  );
+  const checker = new LogicChecker({ ...survey, questions }, report);
 
   checker.checkIds();
   survey.questions.forEach((item, index) => checker.checkItem(item, index));

@@ -3,8 +3,12 @@ import { RESERVED_KEYWORDS } from '../engine/keywords.ts';
 import { trimEdges } from '../engine/trim-edges.ts';
 import { endsSchema, scoresSchema, skipWordSchema } from './logic-schema.ts';
 import { maxRetriesSchema, questionSchema } from './question-schema.ts';
-import { EVEN_WITH_FIELD_ERRORS, EVEN_WITH_ITEM_ERRORS, nonEmptyText, strictObject } from './schema-helpers.ts';
+import { englishLanguageName, nativeLanguageName } from '../language-tags.ts';
+import type { ChoiceOption } from './choice-option.ts';
+import { EVEN_WITH_FIELD_ERRORS, EVEN_WITH_ITEM_ERRORS, nonEmptyText, strictObject, translatable, translatableTexts } from './schema-helpers.ts';
 import { checkSurveyLogic } from './survey-logic-check.ts';
+import { DEFAULT_LANGUAGE } from './survey-translations.ts';
+import { languagesSchema, messagesSchema } from './translation-schema.ts';
 import { quoteValue, quoteValueWithType } from './validation-messages.ts';
 
 export { RESERVED_KEYWORDS };
@@ -101,7 +105,7 @@ const remindersSchema = z
   .array(
     strictObject('a reminder', {
       after: durationSchema.describe('Time after the invitation was sent, such as "4h" or "1d".'),
-      text: nonEmptyText('reminder text').describe('Message sent before the question the respondent has not answered yet.'),
+      text: translatable(nonEmptyText('reminder text').describe('Message sent before the question the respondent has not answered yet.')),
     }),
     { error: (issue) => (issue.input === undefined ? undefined : `expected the reminders as a list in square brackets [ ... ], got ${quoteValueWithType(issue.input)}.`) },
   )
@@ -155,13 +159,13 @@ const questionsSchema = z
 const surveyObjectSchema = strictObject('a survey', {
   $schema: z.string().optional().describe('Path or URL of the JSON Schema that editors use to check this file. Parley ignores it.'),
   id: surveyIdSchema,
-  title: nonEmptyText('title').describe('Name of the survey for the people who run it.'),
+  title: translatable(nonEmptyText('title').describe('Name of the survey for the people who run it, also sent in the message that a session has closed.')),
   keywords: keywordsSchema,
-  intro: nonEmptyText('intro message')
-    .optional()
-    .describe('Message sent when the survey starts, before the first question. Say who is asking and how to opt out.'),
+  intro: translatable(
+    nonEmptyText('intro message').describe('Message sent when the survey starts, before the first question. Say who is asking and how to opt out.'),
+  ).optional(),
   questions: questionsSchema,
-  end: nonEmptyText('end message').describe('Message sent after the last question.'),
+  end: translatable(nonEmptyText('end message').describe('Message sent after the last question.')),
   maxRetries: maxRetriesSchema
     .default(DEFAULT_MAX_RETRIES)
     .describe('How many times a question is asked again after an invalid answer before it is recorded as unanswered: 0 to 10.'),
@@ -170,6 +174,8 @@ const surveyObjectSchema = strictObject('a survey', {
   ends: endsSchema.optional(),
   scores: scoresSchema.optional(),
   skipWord: skipWordSchema,
+  languages: languagesSchema.optional(),
+  messages: messagesSchema.optional(),
 }).superRefine((survey, context) => {
   // A reminder due after the session expired could never be sent.
   const expiresAfterMs = parseDuration(typeof survey.expiresAfter === 'string' ? survey.expiresAfter : DEFAULT_EXPIRES_AFTER);
@@ -186,6 +192,7 @@ const surveyObjectSchema = strictObject('a survey', {
     }
   });
 }, EVEN_WITH_FIELD_ERRORS)
+  .superRefine(checkLanguageUse, EVEN_WITH_FIELD_ERRORS)
   // Runs only on an otherwise valid survey, because it follows ids across the whole file.
   .superRefine(checkSurveyLogic, { when: (payload) => payload.issues.length === 0 });
 
@@ -196,18 +203,71 @@ const surveyObjectSchema = strictObject('a survey', {
  */
 export const surveySchema = surveyObjectSchema.transform((survey) => {
   const { expiresAfter, maxRetries, questions } = survey;
+  const languages = survey.languages ?? [DEFAULT_LANGUAGE];
 
   return {
     ...survey,
+    languages,
+    messages: survey.messages ?? {},
     // The field schema already rejected every string that parseDuration cannot read.
     expiresAfterMs: parseDuration(expiresAfter)!,
     reminders: (survey.reminders ?? []).map((reminder) => ({ ...reminder, afterMs: parseDuration(reminder.after)! })),
-    // A message waits for no reply, so its maxRetries is never used; it is set so every entry has one.
-    questions: questions.map((question) => ({ ...question, maxRetries: (question.type === 'message' ? undefined : question.maxRetries) ?? maxRetries })),
+    questions: questions.map((question) => {
+      // A message waits for no reply, so its maxRetries is never used; it is set so every entry has one.
+      const withRetries = { ...question, maxRetries: (question.type === 'message' ? undefined : question.maxRetries) ?? maxRetries };
+      return withRetries.type === 'language' ? { ...withRetries, choices: languageChoices(languages) } : withRetries;
+    }),
     ends: survey.ends ?? {},
     scores: survey.scores ?? {},
   };
 });
+
+/**
+ * Lists the choices of a language question: each language by its own name, which a
+ * reply may also give in English ("Spanish"). The value is the language tag.
+ */
+function languageChoices(languages: readonly string[]): ChoiceOption[] {
+  return languages.map((language) => {
+    const label = nativeLanguageName(language);
+    const english = englishLanguageName(language);
+    return { label, value: language, aliases: english === label ? [] : [english], other: false };
+  });
+}
+
+/**
+ * Rejects replaced messages for a language that the survey does not have, and a
+ * language question in a survey with a single language, which would offer no choice.
+ */
+function checkLanguageUse(
+  survey: { languages?: unknown; messages?: unknown; questions?: unknown },
+  context: z.core.$RefinementCtx,
+): void {
+  const languages = Array.isArray(survey.languages) ? survey.languages.filter((language) => typeof language === 'string') : [DEFAULT_LANGUAGE];
+  const declared = languages.map((language) => JSON.stringify(language)).join(', ');
+
+  if (typeof survey.messages === 'object' && survey.messages !== null) {
+    for (const language of Object.keys(survey.messages)) {
+      if (languages.includes(language)) continue;
+      context.addIssue({
+        code: 'custom',
+        path: ['messages', language],
+        input: language,
+        message: `messages are given for ${quoteValue(language)}, which is not one of the survey's languages (${declared}). Add it to "languages", or correct the language tag.`,
+      });
+    }
+  }
+
+  if (!Array.isArray(survey.questions) || languages.length >= 2) return;
+  survey.questions.forEach((question: unknown, index) => {
+    if (typeof question !== 'object' || question === null || (question as { type?: unknown }).type !== 'language') return;
+    context.addIssue({
+      code: 'custom',
+      path: ['questions', index, 'type'],
+      input: 'language',
+      message: `a language question lets respondents choose one of the survey's languages, but the survey has only ${declared}. List them in "languages", such as ["en", "es"], or remove the question.`,
+    });
+  });
+}
 
 export type Survey = z.output<typeof surveySchema>;
 /** An entry of `questions`: a question, or a message that waits for no reply. */
@@ -224,6 +284,7 @@ export type RatingQuestion = Extract<Question, { type: 'rating' }>;
 export type YesNoQuestion = Extract<Question, { type: 'yesno' }>;
 export type TextQuestion = Extract<Question, { type: 'text' }>;
 export type DateQuestion = Extract<Question, { type: 'date' }>;
+export type LanguageQuestion = Extract<Question, { type: 'language' }>;
 
 /** A survey as an author writes it, before defaults are filled in. */
 export type SurveyInput = z.input<typeof surveySchema>;
@@ -236,7 +297,7 @@ export const SURVEY_JSON_SCHEMA_ID = 'urn:parley:survey';
  * such as unique question ids, exist only in `surveySchema`.
  */
 export function buildSurveyJsonSchema(): Record<string, unknown> {
-  const { $schema, ...generated } = z.toJSONSchema(surveySchema, { io: 'input', target: 'draft-07' });
+  const { $schema, ...generated } = z.toJSONSchema(surveySchema, { io: 'input', target: 'draft-07', override: allowTranslations });
 
   return {
     $schema,
@@ -245,4 +306,24 @@ export function buildSurveyJsonSchema(): Record<string, unknown> {
     description: 'An SMS survey: the keywords that start it, its questions in order, and the messages around them.',
     ...generated,
   };
+}
+
+/**
+ * Lets a translatable text be written as an object with the text in each language,
+ * such as { "en": "Thanks!", "es": "¡Gracias!" }, as well as a plain string.
+ */
+function allowTranslations({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  const marked = translatableTexts.get(zodSchema as z.ZodType);
+  if (marked === undefined) return;
+
+  const { description, ...plain } = jsonSchema;
+  for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+  const translations = {
+    type: 'object',
+    description: marked.list ? 'The list in each of the survey\'s languages, by language tag.' : 'The text in each of the survey\'s languages, by language tag.',
+    propertyNames: { pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$' },
+    minProperties: 1,
+    additionalProperties: plain,
+  };
+  Object.assign(jsonSchema, description === undefined ? {} : { description }, { anyOf: [plain, translations] });
 }

@@ -51,5 +51,7 @@ export function parseAnswer(
       return parseTextAnswer(question, body, hints);
     case 'date':
       return parseDateAnswer(question, body, { now, ...reading });
+    case 'language':
+      return parseChoiceAnswer(question, body, hints);
   }
 }
