@@ -6,7 +6,7 @@ import { migrateToLatest } from '../src/storage/migrate.ts';
 describe('migrateToLatest', () => {
   it('applies every migration once', async () => {
     const db = openDatabase(':memory:');
-    expect(await migrateToLatest(db)).toEqual(['0001-initial', '0002-session-expiry-index', '0003-distributions', '0004-survey-logic']);
+    expect(await migrateToLatest(db)).toEqual(['0001-initial', '0002-session-expiry-index', '0003-distributions', '0004-survey-logic', '0005-session-language']);
     expect(await migrateToLatest(db)).toEqual([]);
     await db.destroy();
   });

@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
 import { type Sender, canReceiveReplies } from '../config/sender.ts';
-import { initialTransition } from 'xstate';
-import { buildSurveyMachine } from '../engine/survey-machine.ts';
+import { optOutHint } from '../engine/engine-texts.ts';
+import { buildSurveyMachine, initialSnapshot } from '../engine/survey-machine.ts';
 import { contactFields, renderOpening } from '../engine/survey-prompt.ts';
 import { ParleyError } from '../errors.ts';
 import { countSegments } from '../sms/segments.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
 import { OutboxStore } from '../storage/outbox-store.ts';
 import type { Contact, Database, DistributionMode, NewOutboundMessage } from '../storage/tables.ts';
-import type { SurveyVersion } from '../surveys/survey-file.ts';
+import { matchLanguage } from '../language-tags.ts';
+import { surveyInLanguage, type SurveyVersion } from '../surveys/survey-file.ts';
 import { fillPlaceholders, joinParagraphs, placeholderValues, withOptOutHint } from './invite-text.ts';
 
 export interface DistributionRequest {
@@ -170,8 +171,18 @@ function inviteWriter({ survey, mode, sender, link, text, optOut }: Distribution
   const { title } = survey.survey;
   if (mode === 'interactive') {
     // The dispatcher opens each session with the same initial snapshot when the invite is sent.
-    const [initial] = initialTransition(buildSurveyMachine(survey.survey));
-    return (contact) => withOptOutHint(renderOpening(survey.survey, initial, contactFields(contact)));
+    // A contact whose language the survey has gets the survey in it, without its language questions.
+    const machine = buildSurveyMachine(survey.survey);
+    const initial = {
+      fromContact: initialSnapshot(machine, { languageFromContact: true }),
+      otherwise: initialSnapshot(machine, { languageFromContact: false }),
+    };
+    return (contact) => {
+      const language = matchLanguage(contact.language, survey.survey.languages);
+      const localized = surveyInLanguage(survey, language);
+      const opening = renderOpening(localized, language === undefined ? initial.otherwise : initial.fromContact, contactFields(contact));
+      return withOptOutHint(opening, optOutHint(localized.language));
+    };
   }
 
   const template = text ?? DEFAULT_LINK_TEXT;

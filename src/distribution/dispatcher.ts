@@ -1,18 +1,19 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import { initialTransition } from 'xstate';
 import type { SendWindow } from '../config/config.ts';
 import { contactTimezones } from '../contacts/contact-timezones.ts';
 import type { Clock } from '../engine/inbound-message.ts';
-import { endedStatus, pendingQuestion, reachedEnd, restoreSnapshot } from '../engine/survey-machine.ts';
+import { endedStatus, initialSnapshot, pendingQuestion, reachedEnd, restoreSnapshot } from '../engine/survey-machine.ts';
 import { contactFields, fillSurveyText, renderPrompt } from '../engine/survey-prompt.ts';
 import type { SurveyVersions } from '../engine/survey-versions.ts';
+import { matchLanguage } from '../language-tags.ts';
 import { maskPhone } from '../log.ts';
 import { countSegments } from '../sms/segments.ts';
 import { findContactByPhone } from '../storage/contact-lookup.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
 import { type DueMessage, OutboxStore } from '../storage/outbox-store.ts';
 import type { Database, Distribution, NewOutboundMessage, OutboundMessage } from '../storage/tables.ts';
+import { surveyInLanguage } from '../surveys/survey-file.ts';
 import type { CreatedMessage, MessageApi, OutboundSender } from '../twilio/message-api.ts';
 import { applyStoredStatusEvents } from './delivery-status-sync.ts';
 import { joinParagraphs } from './invite-text.ts';
@@ -300,7 +301,7 @@ export class Dispatcher {
       if (!(await store.markSent(row.id, created.sid, created.status, now.toISOString(), sessionId))) {
         throw new Error(`outbox row ${row.id} was no longer being sent when Twilio accepted message ${created.sid}`);
       }
-      if (opensSession) await this.#scheduleReminders(store, row, distribution, sessionId!, now);
+      if (opensSession) await this.#scheduleReminders(trx, store, row, distribution, sessionId!, now);
       await applyStoredStatusEvents(trx, created.sid);
     });
     logger.info({ outboxId: row.id, messageSid: created.sid, to: maskPhone(row.recipient), sequence: row.sequence }, 'message sent');
@@ -314,7 +315,11 @@ export class Dispatcher {
       await conversations.updateSession(active.id, { status: 'superseded', ended_at: now.toISOString() });
       this.#options.logger.info({ sessionId: active.id, outboxId: row.id }, 'an invite superseded an active session');
     }
-    const [initial] = initialTransition(compiled.machine);
+    // As when the invitation was written: a contact whose language the survey has gets the survey in it.
+    // NOTE: a contact whose language changed since `parley send` gets a session in the new language.
+    const contact = await findContactByPhone(trx, row.recipient);
+    const language = matchLanguage(contact?.language, compiled.version.survey.languages);
+    const initial = initialSnapshot(compiled.machine, { languageFromContact: language !== undefined });
     // A survey that only sends messages before an end has ended with the invite itself.
     const end = reachedEnd(compiled.version.survey, initial);
     return conversations.insertSession({
@@ -329,11 +334,21 @@ export class Dispatcher {
       expires_at: new Date(now.getTime() + compiled.version.survey.expiresAfterMs).toISOString(),
       ended_at: end === undefined ? null : now.toISOString(),
       end_id: end?.id ?? null,
+      language: surveyInLanguage(compiled.version, language).language,
     });
   }
 
-  async #scheduleReminders(store: OutboxStore, row: OutboundMessage, distribution: Distribution, sessionId: number, now: Date): Promise<void> {
-    const { survey } = (await this.#options.versions.load(distribution.survey_hash, new ConversationStore(this.#options.db))).version;
+  async #scheduleReminders(
+    trx: Transaction<Database>,
+    store: OutboxStore,
+    row: OutboundMessage,
+    distribution: Distribution,
+    sessionId: number,
+    now: Date,
+  ): Promise<void> {
+    const { version } = await this.#options.versions.load(distribution.survey_hash, new ConversationStore(this.#options.db));
+    const session = await trx.selectFrom('sessions').select('language').where('id', '=', sessionId).executeTakeFirst();
+    const survey = surveyInLanguage(version, session?.language);
     const reminders: NewOutboundMessage[] = survey.reminders.map((reminder, index) => ({
       distribution_id: row.distribution_id,
       contact_id: row.contact_id,
@@ -363,10 +378,14 @@ export class Dispatcher {
   async #reminderBody(row: OutboundMessage, distribution: Distribution): Promise<ReminderBody | undefined> {
     if (row.session_id === null) return undefined;
     const conversations = new ConversationStore(this.#options.db);
-    const session = await this.#options.db.selectFrom('sessions').select(['snapshot', 'survey_hash']).where('id', '=', row.session_id).executeTakeFirst();
+    const session = await this.#options.db
+      .selectFrom('sessions')
+      .select(['snapshot', 'survey_hash', 'language'])
+      .where('id', '=', row.session_id)
+      .executeTakeFirst();
     if (session === undefined) return undefined;
     const compiled = await this.#options.versions.load(session.survey_hash ?? distribution.survey_hash, conversations);
-    const { survey } = compiled.version;
+    const survey = surveyInLanguage(compiled.version, session.language);
     const reminder = survey.reminders[row.sequence - 1];
     const snapshot = restoreSnapshot(compiled.machine, session.snapshot);
     const contact = contactFields(await findContactByPhone(this.#options.db, row.recipient));

@@ -12,9 +12,9 @@ export function joinParagraphs(...parts: Array<string | undefined>): string {
   return parts.filter((part): part is string => part !== undefined && part !== '').join('\n\n');
 }
 
-/** Appends the opt-out hint unless the text already mentions STOP. */
-export function withOptOutHint(text: string): string {
-  return MENTIONS_STOP.test(text) ? text : joinParagraphs(text, OPT_OUT_HINT);
+/** Appends the opt-out hint, in English unless another is given, unless the text already mentions STOP. */
+export function withOptOutHint(text: string, hint = OPT_OUT_HINT): string {
+  return MENTIONS_STOP.test(text) ? text : joinParagraphs(text, hint);
 }
 
 /** The values a link-mode text can use: `{{link}}`, `{{title}}`, the contact's names and phone, and every extra CSV column. */

@@ -1,12 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import { initialTransition, transition } from 'xstate';
+import { transition } from 'xstate';
+import { matchLanguage } from '../language-tags.ts';
 import { maskPhone } from '../log.ts';
 import { findContactByPhone } from '../storage/contact-lookup.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
 import type { AnswerStatus, Database, MessageHandling, Session } from '../storage/tables.ts';
 import type { SurveyCatalog } from '../surveys/survey-catalog.ts';
+import { surveyInLanguage } from '../surveys/survey-file.ts';
+import type { Survey } from '../surveys/survey-schema.ts';
 import { type AnswerResult, parseAnswer } from './answers/index.ts';
 import type { EngineTexts } from './engine-texts.ts';
 import type { Clock, InboundMessage, InboundResult } from './inbound-message.ts';
@@ -14,8 +17,8 @@ import { KeyedQueue } from './keyed-queue.ts';
 import { classifyKeyword, firstWord, normalizeKeyword } from './keywords.ts';
 import { computeScores } from './scores.ts';
 import { type CompiledSurvey, SurveyVersions } from './survey-versions.ts';
-import { type SurveyEvent, type SurveySnapshot, endedStatus, pendingQuestion, reachedEnd, restoreSnapshot } from './survey-machine.ts';
-import { type ContactFields, contactFields, renderOpening, renderPrompt, renderQuestionAlone } from './survey-prompt.ts';
+import { type SurveyEvent, type SurveySnapshot, endedStatus, initialSnapshot, pendingQuestion, reachedEnd, restoreSnapshot } from './survey-machine.ts';
+import { type ContactFields, contactFields, renderInvalidReply, renderOpening, renderPrompt } from './survey-prompt.ts';
 
 export interface ConversationEngineOptions {
   db: Kysely<Database>;
@@ -134,16 +137,19 @@ export class ConversationEngine {
     if (keyword === 'opt-out') {
       const session = await store.findActiveSession(from, channel);
       await this.#optOut(store, message, session, 'keyword', now);
-      return { handledAs: 'opt_out', reply: this.#texts.optOut, sessionId: session?.id };
+      const texts = session === undefined ? await this.#contactTexts(from, findContact) : await this.#sessionTexts(session, store);
+      return { handledAs: 'opt_out', reply: texts.optOut, sessionId: session?.id };
     }
     if (keyword === 'opt-in' || (keyword === 'yes' && suppressed)) {
       await store.unsuppress(from, channel);
       const pending = await this.#pendingPrompt(store, from, channel, findContact);
-      return { handledAs: 'opt_in', reply: joinParagraphs(this.#texts.optIn, pending?.prompt), sessionId: pending?.sessionId };
+      const texts = pending?.texts ?? (await this.#contactTexts(from, findContact));
+      return { handledAs: 'opt_in', reply: joinParagraphs(texts.optIn, pending?.prompt), sessionId: pending?.sessionId };
     }
     if (keyword === 'help') {
       const pending = await this.#pendingPrompt(store, from, channel, findContact);
-      return { handledAs: 'help', reply: joinParagraphs(this.#texts.help, pending?.prompt), sessionId: pending?.sessionId };
+      const texts = pending?.texts ?? (await this.#contactTexts(from, findContact));
+      return { handledAs: 'help', reply: joinParagraphs(texts.help, pending?.prompt), sessionId: pending?.sessionId };
     }
     if (suppressed) {
       // An opted-out respondent gets replies only to the opt-out, opt-in and help keywords above.
@@ -169,14 +175,16 @@ export class ConversationEngine {
     const keywords = this.#catalog.list().flatMap((version) => version.survey.keywords);
     if (expired !== undefined) {
       const { version } = await this.#versions.load(expired.survey_hash, store);
-      return { handledAs: 'survey_closed', reply: this.#texts.closed(version.survey.title, keywords), sessionId: expired.id };
+      const survey = surveyInLanguage(version, expired.language);
+      return { handledAs: 'survey_closed', reply: this.#textsFor(survey).closed(survey.title, keywords), sessionId: expired.id };
     }
-    return { handledAs: 'no_session', reply: this.#texts.noSession(keywords) };
+    const texts = await this.#contactTexts(from, findContact);
+    return { handledAs: 'no_session', reply: texts.noSession(keywords) };
   }
 
   async #answer(store: ConversationStore, message: InboundMessage, session: Session, now: Date, findContact: ContactFinder): Promise<Outcome> {
     const compiled = await this.#versions.load(session.survey_hash, store);
-    const { survey } = compiled.version;
+    let survey = surveyInLanguage(compiled.version, session.language);
     const snapshot = restoreSnapshot(compiled.machine, session.snapshot);
     const question = pendingQuestion(survey, snapshot);
     const contact = await findContact(message.from);
@@ -195,7 +203,8 @@ export class ConversationEngine {
 
     // The skip word is read before the answer, so that "skip" is not stored as a text answer.
     const skipped = question.optional === true && normalizeKeyword(message.body) === survey.skipWord;
-    const parsed = skipped ? undefined : parseAnswer(question, message.body);
+    const hints = this.#textsFor(survey).answerHints;
+    const parsed = skipped ? undefined : parseAnswer(question, message.body, { now, language: survey.language, hints });
     const [next] = transition(compiled.machine, snapshot, surveyEventFor(parsed));
     const movedOn = next.value !== snapshot.value || next.status === 'done';
 
@@ -212,6 +221,14 @@ export class ConversationEngine {
     }
     await this.#saveProgress(store, session.id, compiled, next, now);
 
+    // The answer to a language question switches the session's language from the next message on.
+    if (question.type === 'language' && parsed?.ok === true && typeof parsed.value === 'string') {
+      await store.updateSession(session.id, { language: parsed.value });
+      survey = surveyInLanguage(compiled.version, parsed.value);
+      this.#logger.info({ sessionId: session.id, language: parsed.value }, 'session language chosen');
+    }
+
+    const texts = this.#textsFor(survey);
     const ids = { sessionId: session.id, questionId: question.id };
     if (parsed === undefined) {
       return { handledAs: 'skipped', reply: renderPrompt(survey, next, contact), ...ids };
@@ -220,9 +237,9 @@ export class ConversationEngine {
       return { handledAs: 'answer', reply: renderPrompt(survey, next, contact), ...ids };
     }
     if (movedOn) {
-      return { handledAs: 'unanswered', reply: joinParagraphs(this.#texts.movingOn, renderPrompt(survey, next, contact)), ...ids };
+      return { handledAs: 'unanswered', reply: joinParagraphs(texts.movingOn, renderPrompt(survey, next, contact)), ...ids };
     }
-    return { handledAs: 'invalid_answer', reply: joinParagraphs(parsed.expected, renderQuestionAlone(survey, question, next, contact)), ...ids };
+    return { handledAs: 'invalid_answer', reply: renderInvalidReply(survey, question, next, contact, parsed.expected, texts), ...ids };
   }
 
   async #startByKeyword(store: ConversationStore, message: InboundMessage, now: Date, findContact: ContactFinder): Promise<Outcome | undefined> {
@@ -231,7 +248,11 @@ export class ConversationEngine {
 
     const compiled = this.#versions.compile(version);
     await this.#versions.remember(version, store, now.toISOString());
-    const [initial] = initialTransition(compiled.machine);
+    const contact = await findContact(message.from);
+    // A contact whose language the survey has reads it in that language, and skips its language questions.
+    const contactLanguage = matchLanguage(contact?.language, version.survey.languages);
+    const survey = surveyInLanguage(version, contactLanguage);
+    const initial = initialSnapshot(compiled.machine, { languageFromContact: contactLanguage !== undefined });
     const sessionId = await store.insertSession({
       respondent: message.from,
       channel: message.channel,
@@ -243,12 +264,13 @@ export class ConversationEngine {
       last_activity_at: now.toISOString(),
       expires_at: new Date(now.getTime() + version.survey.expiresAfterMs).toISOString(),
       ended_at: null,
+      language: survey.language,
     });
 
-    this.#logger.info({ sessionId, surveyId: version.survey.id, hash: version.hash }, 'session started');
+    this.#logger.info({ sessionId, surveyId: version.survey.id, hash: version.hash, language: survey.language }, 'session started');
     // A survey whose questions are all hidden at the start ends at once.
     if (initial.status === 'done') await this.#saveProgress(store, sessionId, compiled, initial, now);
-    return { handledAs: 'survey_started', reply: renderOpening(version.survey, initial, await findContact(message.from)), sessionId };
+    return { handledAs: 'survey_started', reply: renderOpening(survey, initial, contact), sessionId };
   }
 
   async #saveProgress(store: ConversationStore, sessionId: number, compiled: CompiledSurvey, next: SurveySnapshot, now: Date): Promise<void> {
@@ -271,13 +293,33 @@ export class ConversationEngine {
     from: string,
     channel: string,
     findContact: ContactFinder,
-  ): Promise<{ prompt: string; sessionId: number } | undefined> {
+  ): Promise<{ prompt: string; sessionId: number; texts: EngineTexts } | undefined> {
     const session = await store.findActiveSession(from, channel);
     if (session === undefined || session.expires_at <= this.#clock.now().toISOString()) return undefined;
 
     const compiled = await this.#versions.load(session.survey_hash, store);
+    const survey = surveyInLanguage(compiled.version, session.language);
     const snapshot = restoreSnapshot(compiled.machine, session.snapshot);
-    return { prompt: renderPrompt(compiled.version.survey, snapshot, await findContact(from)), sessionId: session.id };
+    return { prompt: renderPrompt(survey, snapshot, await findContact(from)), sessionId: session.id, texts: this.#textsFor(survey) };
+  }
+
+  /** Returns the engine's texts in a survey's language, with the survey's replacements for that language. */
+  #textsFor(survey: Survey): EngineTexts {
+    const overrides = survey.messages[survey.language];
+    if (overrides === undefined && survey.language === this.#texts.language) return this.#texts;
+    return this.#texts.forLanguage(survey.language, overrides);
+  }
+
+  /** Returns the engine's texts in the language of a session's survey. */
+  async #sessionTexts(session: Session, store: ConversationStore): Promise<EngineTexts> {
+    const { version } = await this.#versions.load(session.survey_hash, store);
+    return this.#textsFor(surveyInLanguage(version, session.language));
+  }
+
+  /** Returns the engine's texts in the language of the respondent's contact record, or the default ones. */
+  async #contactTexts(from: string, findContact: ContactFinder): Promise<EngineTexts> {
+    const language = (await findContact(from))?.language;
+    return language === undefined ? this.#texts : this.#texts.forLanguage(language);
   }
 
   async #optOut(

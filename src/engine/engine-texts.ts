@@ -14,6 +14,22 @@ export const BUILT_IN_LANGUAGES = ['en', 'es'] as const;
 
 const BUILT_IN_TEXTS: Record<(typeof BUILT_IN_LANGUAGES)[number], BuiltInTexts> = { en: ENGLISH_TEXTS, es: SPANISH_TEXTS };
 
+/** Returns the sentence added to an invitation that does not say how to opt out, in `language` or else English. */
+export function optOutHint(language: string): string {
+  return builtInTexts(language).optOutHint;
+}
+
+/** Returns the words that piped text writes a yes/no answer with, in `language` or else English. */
+export function yesNoWords(language: string): { yes: string; no: string } {
+  const { yes, no } = builtInTexts(language);
+  return { yes, no };
+}
+
+function builtInTexts(language: string): BuiltInTexts {
+  const matched = matchLanguage(language, BUILT_IN_LANGUAGES) as (typeof BUILT_IN_LANGUAGES)[number] | undefined;
+  return matched === undefined ? ENGLISH_TEXTS : BUILT_IN_TEXTS[matched];
+}
+
 /** The example dates that a replaced date hint gets as `{example}`. */
 const DATE_EXAMPLES: Record<DateOrder, string> = { DMY: '31/12/2026', MDY: '12/31/2026' };
 
@@ -59,7 +75,7 @@ export interface EngineTextsOptions {
  * texts.forLanguage('es-MX', { movingOn: 'Sigamos adelante.' }).movingOn; // "Sigamos adelante."
  */
 export function createEngineTexts({ programName, helpText, language = 'en', overrides = {} }: EngineTextsOptions): EngineTexts {
-  const builtIn = BUILT_IN_TEXTS[matchLanguage(language, BUILT_IN_LANGUAGES) as keyof typeof BUILT_IN_TEXTS] ?? ENGLISH_TEXTS;
+  const builtIn = builtInTexts(language);
 
   return {
     language,

@@ -1,4 +1,4 @@
-import { type SnapshotFrom, assign, setup } from 'xstate';
+import { type SnapshotFrom, assign, initialTransition, setup } from 'xstate';
 import { DEFAULT_END_ID } from '../surveys/logic-schema.ts';
 import type { MessageQuestion, Question, Survey, SurveyItem } from '../surveys/survey-schema.ts';
 import { type AnswerValue, type Condition, type ConditionFacts, type RecordedAnswer, evaluateCondition } from './conditions.ts';
@@ -15,6 +15,16 @@ export interface SurveyContext {
    * pending question or the end. Snapshots stored before messages existed lack it.
    */
   lead?: string[];
+  /**
+   * Whether the session's language came from the respondent's contact record, which
+   * passes over language questions. Absent means false.
+   */
+  languageFromContact?: boolean;
+}
+
+/** The input a session starts from: whether its language came from the respondent's contact record. */
+export interface SurveyMachineInput {
+  languageFromContact: boolean;
 }
 
 /**
@@ -54,7 +64,8 @@ type TransitionConfig = { target?: string; guard?: Guard; actions?: unknown };
  * A message has a `message:` state that records it in `context.lead` and moves on at
  * once, so the machine rests only in `ask:` states and final states. An entry whose
  * `showIf` does not hold passes straight to the following entry. The final states are
- * `completed` (the `end` message) and `end:<id>` for each of `ends`.
+ * `completed` (the `end` message) and `end:<id>` for each of `ends`. A language question
+ * is passed over too when the machine's input marks the language as the contact's.
  *
  * Guards read the answers in the context and the scores computed from them. Loops are
  * impossible because the schema allows a `goto` only to a later entry.
@@ -84,7 +95,9 @@ export function buildSurveyMachine(survey: Survey) {
       };
       return;
     }
-    states[questionState(item.id)] = askState(item, following, isHidden(item));
+    const passedOver: Guard =
+      item.type === 'language' ? (args) => args.context.languageFromContact === true || isHidden(item)(args) : isHidden(item);
+    states[questionState(item.id)] = askState(item, following, passedOver);
   });
 
   states[COMPLETED_STATE] = { type: 'final' };
@@ -93,11 +106,12 @@ export function buildSurveyMachine(survey: Survey) {
   }
 
   return setup({
-    types: {} as { context: SurveyContext; events: SurveyEvent },
+    types: {} as { context: SurveyContext; events: SurveyEvent; input: SurveyMachineInput },
   }).createMachine({
     id: `survey-${survey.id}`,
     initial: stateFor(survey, survey.questions[0]!.id),
-    context: { answers: {}, invalidAttempts: 0, lead: [] },
+    // The flag is stored only when set, so snapshots of surveys without a language question stay as they were.
+    context: ({ input }) => ({ answers: {}, invalidAttempts: 0, lead: [], ...(input?.languageFromContact === true ? { languageFromContact: true } : {}) }),
     states: states as never,
   });
 }
@@ -142,6 +156,12 @@ function stateFor(survey: Survey, target: string): string {
 
 export type SurveyMachine = ReturnType<typeof buildSurveyMachine>;
 export type SurveySnapshot = SnapshotFrom<SurveyMachine>;
+
+/** Returns the snapshot a session starts from, which may already be done when every question is passed over. */
+export function initialSnapshot(machine: SurveyMachine, input: SurveyMachineInput): SurveySnapshot {
+  const [snapshot] = initialTransition(machine, input);
+  return snapshot;
+}
 
 /** Restores a snapshot stored as the JSON of `machine.getPersistedSnapshot`. */
 export function restoreSnapshot(machine: SurveyMachine, persisted: string): SurveySnapshot {

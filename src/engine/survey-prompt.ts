@@ -2,6 +2,7 @@ import type { Contact } from '../storage/tables.ts';
 import { toChoiceOption } from '../surveys/choice-option.ts';
 import type { Question, Survey, SurveyItem } from '../surveys/survey-schema.ts';
 import type { AnswerValue, RecordedAnswer } from './conditions.ts';
+import { yesNoWords } from './engine-texts.ts';
 import { type PipeResolver, fillPipedText } from './piped-text.ts';
 import { renderQuestion } from './question-text.ts';
 import { computeScores } from './scores.ts';
@@ -48,6 +49,29 @@ export function renderQuestionAlone(survey: Survey, question: Question, snapshot
   return renderQuestion(pipeQuestion(question, pipeResolver(survey, snapshot.context.answers, contact)));
 }
 
+/**
+ * Renders the reply to an invalid answer: the hint, then the question alone. The hint of
+ * an optional question whose text does not name the skip word also explains how to skip it.
+ */
+export function renderInvalidReply(
+  survey: Survey,
+  question: Question,
+  snapshot: SurveySnapshot,
+  contact: ContactFields | undefined,
+  hint: string,
+  texts: { skipHint: (skipWord: string) => string },
+): string {
+  return joinParagraphs(withSkipHint(survey, question, hint, texts.skipHint), renderQuestionAlone(survey, question, snapshot, contact));
+}
+
+/** Adds the skip hint to the hint of an optional question whose text does not name the survey's skip word. */
+export function withSkipHint(survey: Survey, question: Question, hint: string, skipHint: (skipWord: string) => string): string {
+  // The skip word is letters A-Z and digits only, so it needs no escaping.
+  const named = new RegExp(`(?<![\\p{L}\\p{N}])${survey.skipWord}(?![\\p{L}\\p{N}])`, 'iu').test(question.text);
+  if (question.optional !== true || named) return hint;
+  return `${hint} ${skipHint(survey.skipWord)}`;
+}
+
 /** Fills the references of any other survey text, such as a reminder, from a snapshot. */
 export function fillSurveyText(survey: Survey, text: string, snapshot: SurveySnapshot, contact: ContactFields | undefined): string {
   return fillPipedText(text, pipeResolver(survey, snapshot.context.answers, contact));
@@ -69,18 +93,19 @@ function pipeResolver(survey: Survey, answers: Readonly<Record<string, RecordedA
 
     const recorded = Object.hasOwn(answers, name) ? answers[name] : undefined;
     if (recorded?.status !== 'answered') return undefined;
-    return formatAnswer(recorded.value, survey.questions.find((item) => item.id === name));
+    return formatAnswer(recorded.value, survey.questions.find((item) => item.id === name), survey.language);
   };
 }
 
 /**
- * Formats an answer for a text: the label of the chosen choice (the respondent's own
- * words for an "other" choice, and the labels joined by commas for several), "yes" or
- * "no", a number, or the text.
+ * Formats an answer for a text in the survey's `language`. A choice answer is the chosen
+ * choice's label (the respondent's own words for an "other" choice, and the labels joined
+ * by commas for several), a yes/no answer is "yes" or "no" ("sí" or "no" in Spanish), and
+ * any other answer is the number or the text.
  */
-function formatAnswer(value: AnswerValue, question: SurveyItem | undefined): string {
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (Array.isArray(value)) return value.map((item) => formatAnswer(item, question)).join(', ');
+function formatAnswer(value: AnswerValue, question: SurveyItem | undefined, language: string): string {
+  if (typeof value === 'boolean') return value ? yesNoWords(language).yes : yesNoWords(language).no;
+  if (Array.isArray(value)) return value.map((item) => formatAnswer(item, question, language)).join(', ');
   if (typeof value === 'object') return value.text;
   if (typeof value !== 'string' || question === undefined || !('choices' in question)) return String(value);
 

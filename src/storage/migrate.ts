@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as sessionExpiryIndex from './migrations/0002-session-expiry-index.ts';
 import * as distributions from './migrations/0003-distributions.ts';
 import * as surveyLogic from './migrations/0004-survey-logic.ts';
+import * as sessionLanguage from './migrations/0005-session-language.ts';
 
 /**
  * Lists migrations by import rather than by reading the folder, so they run the
@@ -17,6 +18,7 @@ const migrationProvider: MigrationProvider = {
       '0002-session-expiry-index': sessionExpiryIndex,
       '0003-distributions': distributions,
       '0004-survey-logic': surveyLogic,
+      '0005-session-language': sessionLanguage,
     };
   },
 };

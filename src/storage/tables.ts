@@ -50,6 +50,11 @@ export interface SessionsTable {
   scores: string | null;
   /** The end the session reached: "end" for the end message, or an id from the survey's `ends`. */
   end_id: string | null;
+  /**
+   * The BCP 47 language the session's texts are sent in, one of the survey's languages.
+   * Null for a session started before languages existed, which uses the survey's default.
+   */
+  language: string | null;
 }
 
 /** Outcome of handling an inbound message, stored for audits and exports. */

@@ -54,7 +54,7 @@ export function parseSurveyFile(file: string, source: string): SurveyVersion {
   for (const language of translations.languages) {
     const result = surveySchema.safeParse(translations.jsonIn(language), { error: fallbackIssueMessage, reportInput: true });
     if (result.success) {
-      byLanguage.set(language, result.data);
+      byLanguage.set(language, { ...result.data, language });
     } else {
       problems.push(...result.error.issues.map((issue) => describeIssue(issue, json, (path) => translations.filePath(language, path))));
     }

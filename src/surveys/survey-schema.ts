@@ -269,7 +269,11 @@ function checkLanguageUse(
   });
 }
 
-export type Survey = z.output<typeof surveySchema>;
+/** A survey in one of its languages, whose translated texts are all in `language`. */
+export type Survey = z.output<typeof surveySchema> & {
+  /** The BCP 47 language of the texts, one of `languages`. */
+  language: string;
+};
 /** An entry of `questions`: a question, or a message that waits for no reply. */
 export type SurveyItem = Survey['questions'][number];
 export type MessageQuestion = Extract<SurveyItem, { type: 'message' }>;

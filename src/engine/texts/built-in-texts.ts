@@ -18,4 +18,9 @@ export interface BuiltInTexts {
   /** A date as a hint names it, such as "31 February 2026". */
   formatDate(day: number, month: number, year: number | undefined): string;
   answerHints: AnswerHints;
+  /** Added to an invitation that does not say how to opt out. */
+  optOutHint: string;
+  /** How `{{answers.ID}}` writes a yes/no answer. */
+  yes: string;
+  no: string;
 }

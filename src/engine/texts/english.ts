@@ -24,4 +24,7 @@ export const ENGLISH_TEXTS: BuiltInTexts = {
   keywordList,
   formatDate: (day, month, year) => [String(day), MONTH_NAMES[month - 1], ...(year === undefined ? [] : [String(year)])].join(' '),
   answerHints: ENGLISH_ANSWER_HINTS,
+  optOutHint: 'Reply STOP to opt out.',
+  yes: 'yes',
+  no: 'no',
 };

@@ -77,4 +77,7 @@ export const SPANISH_TEXTS: BuiltInTexts = {
   keywordList,
   formatDate,
   answerHints: SPANISH_ANSWER_HINTS,
+  optOutHint: 'Responda STOP para darse de baja.',
+  yes: 'sí',
+  no: 'no',
 };
