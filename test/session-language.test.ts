@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { planResponseExport, streamResponses } from '../src/storage/response-export.ts';
 import { RESPONDENT, createHarness, type Harness } from './support/harness.ts';
 import { type DistributionHarness, createDistributionHarness } from './support/distribution-harness.ts';
 
@@ -178,6 +179,26 @@ describe('session language', () => {
     await addContact('es-ES');
 
     expect(await reply('hola')).toBe('Para responder una encuesta, envíe VISIT. Responda HELP para obtener ayuda, STOP para darse de baja.');
+  });
+});
+
+describe('export of a survey with languages', () => {
+  it('adds the session language', async () => {
+    await start();
+    await reply('VISIT');
+    await reply('2');
+    await harness.text('VISIT', { From: '+15555550124' });
+
+    const filter = { surveyId: 'visit' };
+    const plan = await planResponseExport(harness.db, filter);
+    const rows = [];
+    for await (const row of streamResponses(harness.db, filter, plan)) rows.push(row);
+
+    expect(plan.columns.slice(0, 8)).toEqual(['respondent', 'session_id', 'survey_id', 'survey_hash', 'status', 'started_at', 'ended_at', 'session_language']);
+    expect(rows.map((row) => [row.respondent, row.session_language, row.lang])).toEqual([
+      [RESPONDENT, 'es', 'es'],
+      ['+15555550124', 'en', null],
+    ]);
   });
 });
 

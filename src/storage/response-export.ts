@@ -23,6 +23,13 @@ export const RESPONSE_STATUSES: readonly ResponseStatus[] = ['completed', 'scree
 /** Columns every row has, before the question columns. */
 export const FIXED_COLUMNS = ['respondent', 'session_id', 'survey_id', 'survey_hash', 'status', 'started_at', 'ended_at'] as const;
 
+/**
+ * The column of a session's language, after the fixed columns, in exports of a survey
+ * with several languages. It is not named "language", which is a likely id for the
+ * survey's language question.
+ */
+export const LANGUAGE_COLUMN = 'session_language';
+
 /** A question's value column is named after its id, and its status column gets this suffix. */
 const STATUS_SUFFIX = '_status';
 /** Suffixes of the columns that a choice or multi question adds after its status: the label, and the text of an `other` choice. */
@@ -50,13 +57,19 @@ export interface ResponseExportPlan {
   choiceLookups: Map<string, Map<string, ChoiceLookup>>;
   /** Score ids, one column each after the question columns. */
   scoreIds: string[];
+  /**
+   * The default language of each survey version in the export, by version hash, when one
+   * of them has several languages, so the export has a LANGUAGE_COLUMN. Otherwise empty.
+   */
+  defaultLanguages: Map<string, string>;
   /** Every column name, in order. */
   columns: string[];
 }
 
 /**
- * Plans the columns of an export: the fixed columns, then the union of the question
- * ids of the survey versions the matching sessions used. The newest version's
+ * Plans the columns of an export: the fixed columns, the session's language when a
+ * version has several languages, then the union of the question ids of the survey
+ * versions the matching sessions used. The newest version's
  * questions come first, in its order, then questions that only older versions had.
  * A question that is a choice or multi question in one of those versions also gets a
  * `<id>_label` column, and an `<id>_other` column when one of its choices is `other`.
@@ -86,9 +99,13 @@ export async function planResponseExport(db: Kysely<Database>, filter: ResponseF
   const questionIds: string[] = [];
   const scoreIds: string[] = [];
   const choiceLookups = new Map<string, Map<string, ChoiceLookup>>();
+  const defaultLanguages = new Map<string, string>();
+  let multilingual = false;
   for (const version of headerVersions) {
     const { survey } = parseSurveyFile(version.file, version.source);
     choiceLookups.set(version.hash, choiceLookupsOf(survey));
+    defaultLanguages.set(version.hash, survey.languages[0]!);
+    multilingual ||= survey.languages.length > 1;
     for (const question of survey.questions) {
       // A message has no answer, so it gets no column.
       if (question.type !== 'message' && !questionIds.includes(question.id)) questionIds.push(question.id);
@@ -98,7 +115,7 @@ export async function planResponseExport(db: Kysely<Database>, filter: ResponseF
     }
   }
 
-  const columns: string[] = [...FIXED_COLUMNS];
+  const columns: string[] = [...FIXED_COLUMNS, ...(multilingual ? [LANGUAGE_COLUMN] : [])];
   const namedColumns = [
     ...questionIds.map((id) => ({ id, kind: 'Question', names: [id, `${id}${STATUS_SUFFIX}`, ...choiceColumns(id, choiceLookups)] })),
     ...scoreIds.map((id) => ({ id, kind: 'Score', names: [id] })),
@@ -116,7 +133,7 @@ export async function planResponseExport(db: Kysely<Database>, filter: ResponseF
       columns.push(column);
     }
   }
-  return { questionIds, choiceLookups, scoreIds, columns };
+  return { questionIds, choiceLookups, scoreIds, defaultLanguages: multilingual ? defaultLanguages : new Map(), columns };
 }
 
 /** Names the label and other columns of a question that is a choice or multi question in any version. */
@@ -142,7 +159,9 @@ export interface StreamResponsesOptions {
  * the session never reached the question, passed over it (a hidden question or one a
  * `goto` jumped over), or its survey version lacks it. `skipped` means the respondent
  * sent the skip word. A score column holds the score stored with the session. It is
- * null while one of the score's questions has no answer.
+ * null while one of the score's questions has no answer. The language column, when the
+ * plan has one, holds the session's language: for a session stored before sessions had
+ * one, the default language of its survey version.
  *
  * For a choice or multi answer, the label column contains the picked choice's label (a
  * list for multi), and the other column the respondent's own words when the `other`
@@ -172,6 +191,7 @@ export async function* streamResponses(
       'sessions.started_at',
       'sessions.ended_at',
       'sessions.scores',
+      'sessions.language',
       'answers.question_id',
       'answers.status as answer_status',
       'answers.value',
@@ -190,6 +210,7 @@ export async function* streamResponses(
       row.status = RESPONSE_STATUS_OF[joined.status] ?? joined.status;
       row.started_at = joined.started_at;
       row.ended_at = joined.ended_at;
+      if (plan.defaultLanguages.size > 0) row[LANGUAGE_COLUMN] = joined.language ?? plan.defaultLanguages.get(joined.survey_hash) ?? null;
       fillScores(row, plan, joined.scores);
     }
 
