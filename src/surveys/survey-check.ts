@@ -1,13 +1,17 @@
 import { SurveyError } from '../errors.ts';
+import { BUILT_IN_LANGUAGES, createEngineTexts } from '../engine/engine-texts.ts';
 import { classifyKeyword } from '../engine/keywords.ts';
+import { MESSAGE_IDS } from '../engine/texts/message-templates.ts';
+import { englishLanguageName, matchLanguage } from '../language-tags.ts';
 import { GSM_EQUIVALENTS, describeCharacter, findUcs2Characters, type Ucs2Character } from '../sms/gsm-equivalents.ts';
 import { countSegments, type SmsEncoding } from '../sms/segments.ts';
 import { toChoiceOption } from './choice-option.ts';
 import { checkSurveyFlow } from './flow-check.ts';
 import { parseLocatedJson, type LocatedJson } from './located-json.ts';
 import { listSurveyMessages, type SurveyFieldPath, type SurveyMessage } from './survey-messages.ts';
-import { formatJsonPath, parseSurveyFile } from './survey-file.ts';
+import { formatJsonPath, parseSurveyFile, type SurveyVersion } from './survey-file.ts';
 import type { Survey } from './survey-schema.ts';
+import { readTranslations } from './survey-translations.ts';
 import { locateStringCharacter } from './string-position.ts';
 import { duplicateKeywordMessage, duplicateSurveyIdMessage } from './validation-messages.ts';
 
@@ -53,11 +57,16 @@ export interface SurveySource {
 
 const BYTE_ORDER_MARK = '\uFEFF';
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// Only the messages that do not depend on PROGRAM_NAME or HELP_TEXT are counted.
+const ENGINE_TEXTS = createEngineTexts({ programName: 'Parley surveys' });
 
 /**
  * Checks survey files together: each file's schema and logic, choices that read as
  * compliance keywords, characters that force UCS-2 encoding, parts of the flow that no
  * respondent can reach, and survey ids or keywords that two files share. A shared id or keyword is reported on the later of the two files.
+ * A survey with several languages is checked in each, a missing translation is an error,
+ * and its messages are listed per language, each label starting with the language, as
+ * in `[es] end`.
  *
  * @example
  * const [report] = checkSurveySources([{ file: 'surveys/a.json', source }]);
@@ -117,27 +126,83 @@ function checkSurveySource({ file, source }: SurveySource): CheckedSource {
     return invalid([{ severity: 'error', file, path: '$', message: 'the file is not valid UTF-8 text. Save it with the UTF-8 encoding.' }]);
   }
 
-  let survey: Survey;
+  let version: SurveyVersion;
   try {
-    survey = parseSurveyFile(file, text).survey;
+    version = parseSurveyFile(file, text);
   } catch (error) {
     if (!(error instanceof SurveyError)) throw error;
     return invalid(error.problems.map((problem) => problemToFinding(file, problem)));
   }
+  const { survey } = version;
 
   // parseSurveyFile accepted the text, so it parses, and positions count from after the byte order mark as there.
   const jsonText = text.startsWith(BYTE_ORDER_MARK) ? text.slice(BYTE_ORDER_MARK.length) : text;
   const json = parseLocatedJson(jsonText);
-  const messages = listSurveyMessages(survey);
+  const translations = readTranslations(json.value);
+  const multilingual = version.byLanguage.size > 1;
 
-  const findings = [
-    ...checkChoiceKeywords(file, survey, json),
-    ...checkEncoding(file, messages, json, jsonText),
-    ...checkSurveyFlow(survey).map(({ path, message }) => finding('warning', file, json, path, message)),
-  ];
+  // Each language is checked on its own texts, with the paths of its translations.
+  const messages: SurveyMessage[] = [];
+  const findings: SurveyFinding[] = [];
+  for (const [language, localized] of version.byLanguage) {
+    const inFile = (path: SurveyFieldPath) => translations.filePath(language, path);
+    const texts = ENGINE_TEXTS.forLanguage(language, localized.messages[language]);
+    const inLanguage = listSurveyMessages(localized, texts).map((message) => ({
+      label: multilingual ? `[${language}] ${message.label}` : message.label,
+      text: message.text,
+      fields: message.fields.map(inFile),
+    }));
+    messages.push(...inLanguage);
+
+    findings.push(
+      ...checkChoiceKeywords(file, localized, json, inFile),
+      ...checkEncoding(file, inLanguage, json, jsonText),
+      ...checkSurveyFlow(localized).map(({ path, message }) => finding('warning', file, json, inFile(path), message)),
+    );
+  }
+  findings.push(...checkEngineLanguages(file, survey, json));
   const counted = messages.map(({ label, text: body }) => ({ label, ...countSegments(body), characters: [...body].length }));
 
-  return { report: { file, surveyId: survey.id, messages: counted, findings }, survey, json };
+  return { report: { file, surveyId: survey.id, messages: counted, findings: withoutRepeats(findings) }, survey, json };
+}
+
+/** Drops findings that several languages share, such as an unreachable question. */
+function withoutRepeats(findings: readonly SurveyFinding[]): SurveyFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = `${finding.severity} ${finding.path} ${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Warns about a language whose engine messages (hints, HELP, STOP and START replies,
+ * "moving on", "closed") are not built in and that the survey does not replace in full,
+ * because its respondents would get those messages in English.
+ */
+function checkEngineLanguages(file: string, survey: Survey, json: LocatedJson): SurveyFinding[] {
+  const findings: SurveyFinding[] = [];
+
+  survey.languages.forEach((language, index) => {
+    if (matchLanguage(language, BUILT_IN_LANGUAGES) !== undefined) return;
+    const replaced = survey.messages[language] ?? {};
+    const missing = MESSAGE_IDS.filter((id) => replaced[id] === undefined);
+    if (missing.length === 0) return;
+
+    findings.push(
+      finding(
+        'warning',
+        file,
+        json,
+        ['languages', index],
+        `Parley's own messages are not written in ${englishLanguageName(language)}, so respondents who read ${JSON.stringify(language)} get ${missing.length} of them in English: ` +
+          `${missing.join(', ')}. Write them in "messages": { ${JSON.stringify(language)}: { ... } }.`,
+      ),
+    );
+  });
+  return findings;
 }
 
 // The formats of SurveyError problems, as parseSurveyFile writes them.
@@ -175,7 +240,7 @@ function problemToFinding(file: string, problem: string): SurveyFinding {
  * survey, because YES opts back in only a respondent who opted out, but a platform that
  * handles opt-in keywords itself may not. The schema rejects the other keywords.
  */
-function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson): SurveyFinding[] {
+function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson, inFile: (path: SurveyFieldPath) => SurveyFieldPath): SurveyFinding[] {
   const findings: SurveyFinding[] = [];
   const reason =
     'Parley reads it as this choice, because YES opts back in only a respondent who opted out, ' +
@@ -194,7 +259,7 @@ function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson): S
             'warning',
             file,
             json,
-            typeof choice === 'string' ? path : [...path, 'label'],
+            inFile(typeof choice === 'string' ? path : [...path, 'label']),
             `choice "${label}" is also the opt-in keyword YES. ${reason} Reword the choice, for example "Yes, I do", if your number handles YES.`,
           ),
         );
@@ -206,7 +271,7 @@ function checkChoiceKeywords(file: string, survey: Survey, json: LocatedJson): S
             'warning',
             file,
             json,
-            [...path, 'aliases', aliasIndex],
+            inFile([...path, 'aliases', aliasIndex]),
             `alias "${alias}" of choice "${label}" is also the opt-in keyword YES. ${reason} Remove the alias if your number handles YES.`,
           ),
         );

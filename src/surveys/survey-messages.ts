@@ -1,7 +1,8 @@
 import { parseAnswer } from '../engine/answers/index.ts';
-import { createEngineTexts } from '../engine/engine-texts.ts';
+import { createEngineTexts, type EngineTexts } from '../engine/engine-texts.ts';
 import { parsePipedText } from '../engine/piped-text.ts';
 import { renderQuestion } from '../engine/question-text.ts';
+import { withSkipHint } from '../engine/survey-prompt.ts';
 import { DEFAULT_END_ID } from './logic-schema.ts';
 import { flowEdges, type FlowEdge } from './survey-flow.ts';
 import type { Question, Survey } from './survey-schema.ts';
@@ -18,7 +19,7 @@ export interface SurveyMessage {
   fields: SurveyFieldPath[];
 }
 
-// Only movingOn is used, and it does not depend on the program name.
+// Only movingOn, the skip hint and the answer hints are used, and they do not depend on the program name.
 const ENGINE_TEXTS = createEngineTexts({ programName: 'Parley surveys' });
 
 /** What a piped value without a fallback is counted as: 10 characters, a guess at a typical name or answer. */
@@ -37,9 +38,10 @@ const PIPED_STAND_IN = 'x'.repeat(10);
  * so the segment counts of texts with references are estimates.
  *
  * The replies to HELP, START and STOP are left out, because their text depends on the
- * server's PROGRAM_NAME and HELP_TEXT.
+ * server's PROGRAM_NAME and HELP_TEXT. The engine's texts, hints and "Let's move on."
+ * among them, are `texts`: pass them in the survey's language.
  */
-export function listSurveyMessages(survey: Survey): SurveyMessage[] {
+export function listSurveyMessages(survey: Survey, texts: EngineTexts = ENGINE_TEXTS): SurveyMessage[] {
   const { intro, questions, ends, reminders } = survey;
   const messages: SurveyMessage[] = [];
   // What can follow "Let's move on.": every prompt after the first, and the ends.
@@ -66,10 +68,11 @@ export function listSurveyMessages(survey: Survey): SurveyMessage[] {
     }
 
     if (item.type === 'message') return;
-    const reply = parseAnswer(item, '');
+    const reply = parseAnswer(item, '', { language: survey.language, hints: texts.answerHints });
     if (!reply.ok) {
       const asked = askQuestion(item, index);
-      messages.push({ label: `${asked.label} asked again`, text: joinParagraphs(reply.expected, asked.text), fields: asked.fields });
+      const hint = withSkipHint(survey, item, reply.expected, texts.skipHint);
+      messages.push({ label: `${asked.label} asked again`, text: joinParagraphs(hint, asked.text), fields: asked.fields });
     }
   });
 
@@ -78,7 +81,7 @@ export function listSurveyMessages(survey: Survey): SurveyMessage[] {
   laterPrompts.push(...endMessages);
 
   for (const next of laterPrompts) {
-    messages.push({ label: `moving on + ${next.label}`, text: joinParagraphs(ENGINE_TEXTS.movingOn, next.text), fields: next.fields });
+    messages.push({ label: `moving on + ${next.label}`, text: joinParagraphs(texts.movingOn, next.text), fields: next.fields });
   }
 
   // A reminder goes only to a respondent who has not replied, so it repeats the first question.
