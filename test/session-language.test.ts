@@ -174,6 +174,15 @@ describe('session language', () => {
     expect(await reply('sí')).toBe('La encuesta "Visita a la clínica" se ha cerrado. Para responder una encuesta, envíe VISIT.');
   });
 
+  it('answers after a session in its language', async () => {
+    await start();
+    await reply('VISIT');
+    await reply('2');
+    await reply('STOP');
+
+    expect(await reply('START')).toBe('Se ha vuelto a suscribir a Acme Surveys. Responda HELP para obtener ayuda, STOP para darse de baja.');
+  });
+
   it('answers a contact without a session in its language', async () => {
     await start();
     await addContact('es-ES');

@@ -137,18 +137,18 @@ export class ConversationEngine {
     if (keyword === 'opt-out') {
       const session = await store.findActiveSession(from, channel);
       await this.#optOut(store, message, session, 'keyword', now);
-      const texts = session === undefined ? await this.#contactTexts(from, findContact) : await this.#sessionTexts(session, store);
+      const texts = session === undefined ? await this.#respondentTexts(store, message, findContact) : await this.#sessionTexts(session, store);
       return { handledAs: 'opt_out', reply: texts.optOut, sessionId: session?.id };
     }
     if (keyword === 'opt-in' || (keyword === 'yes' && suppressed)) {
       await store.unsuppress(from, channel);
       const pending = await this.#pendingPrompt(store, from, channel, findContact);
-      const texts = pending?.texts ?? (await this.#contactTexts(from, findContact));
+      const texts = pending?.texts ?? (await this.#respondentTexts(store, message, findContact));
       return { handledAs: 'opt_in', reply: joinParagraphs(texts.optIn, pending?.prompt), sessionId: pending?.sessionId };
     }
     if (keyword === 'help') {
       const pending = await this.#pendingPrompt(store, from, channel, findContact);
-      const texts = pending?.texts ?? (await this.#contactTexts(from, findContact));
+      const texts = pending?.texts ?? (await this.#respondentTexts(store, message, findContact));
       return { handledAs: 'help', reply: joinParagraphs(texts.help, pending?.prompt), sessionId: pending?.sessionId };
     }
     if (suppressed) {
@@ -178,7 +178,7 @@ export class ConversationEngine {
       const survey = surveyInLanguage(version, expired.language);
       return { handledAs: 'survey_closed', reply: this.#textsFor(survey).closed(survey.title, keywords), sessionId: expired.id };
     }
-    const texts = await this.#contactTexts(from, findContact);
+    const texts = await this.#respondentTexts(store, message, findContact);
     return { handledAs: 'no_session', reply: texts.noSession(keywords) };
   }
 
@@ -316,10 +316,13 @@ export class ConversationEngine {
     return this.#textsFor(surveyInLanguage(version, session.language));
   }
 
-  /** Returns the engine's texts in the language of the respondent's contact record, or the default ones. */
-  async #contactTexts(from: string, findContact: ContactFinder): Promise<EngineTexts> {
-    const language = (await findContact(from))?.language;
-    return language === undefined ? this.#texts : this.#texts.forLanguage(language);
+  /**
+   * Returns the engine's texts for a respondent outside a session: in the language of the
+   * contact record, else in that of the respondent's latest session, else the default ones.
+   */
+  async #respondentTexts(store: ConversationStore, message: InboundMessage, findContact: ContactFinder): Promise<EngineTexts> {
+    const language = (await findContact(message.from))?.language ?? (await store.findLatestSession(message.from, message.channel))?.language;
+    return language === undefined || language === null ? this.#texts : this.#texts.forLanguage(language);
   }
 
   async #optOut(
