@@ -157,7 +157,7 @@ describe('parley check', () => {
   it('passes the example surveys', async () => {
     const result = await runParley(['check'], { env: { ...env, SURVEYS_DIR: path.join(dataDir, 'surveys') } });
     expect(result.code).toBe(0);
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('0 errors, 0 warnings in 3 files');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('0 errors, 0 warnings in 4 files');
   }, 30_000);
 
   it('fails on a choice that is a keyword', async () => {

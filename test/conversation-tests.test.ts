@@ -6,7 +6,7 @@ import { runConversationTests } from '../src/cli/test-command.ts';
 import { copyExampleSurveys, REPO_SURVEYS_DIR } from './support/harness.ts';
 
 /** The conversation tests shipped for the example surveys. */
-const EXAMPLE_TEST_FILES = ['customer-nps.yaml', 'event-feedback.yaml', 'phq-2-expiry.yaml', 'phq-2.yaml'];
+const EXAMPLE_TEST_FILES = ['customer-nps.yaml', 'event-feedback.yaml', 'pharmacy-feedback-es.yaml', 'phq-2-expiry.yaml', 'phq-2.yaml'];
 
 let dir: string;
 let testsDir: string;
@@ -47,9 +47,10 @@ describe('parley test', () => {
     expect(lines).toEqual([
       `PASS ${path.join(testsDir, 'customer-nps.yaml')} (8 steps)`,
       `PASS ${path.join(testsDir, 'event-feedback.yaml')} (9 steps)`,
+      `PASS ${path.join(testsDir, 'pharmacy-feedback-es.yaml')} (12 steps)`,
       `PASS ${path.join(testsDir, 'phq-2-expiry.yaml')} (4 steps)`,
       `PASS ${path.join(testsDir, 'phq-2.yaml')} (8 steps)`,
-      '4 passed, 0 failed',
+      '5 passed, 0 failed',
     ]);
     expect(exitCode).toBe(0);
   });
@@ -127,7 +128,7 @@ describe('parley test', () => {
 
     expect(lines).toEqual([
       `FAIL ${file}`,
-      '  survey "customer-nsp" is not loaded (the loaded surveys are customer-nps, event-feedback, phq-2). Correct survey: in the test, or fix the survey file.',
+      '  survey "customer-nsp" is not loaded (the loaded surveys are customer-nps, event-feedback, pharmacy-feedback, phq-2). Correct survey: in the test, or fix the survey file.',
       '0 passed, 1 failed',
     ]);
     expect(exitCode).toBe(1);

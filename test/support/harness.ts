@@ -26,7 +26,7 @@ export const PARLEY_NUMBER = '+15555550100';
 
 export const REPO_SURVEYS_DIR = path.resolve(import.meta.dirname, '../../surveys');
 /** The example surveys shipped with Parley; tests use only these, never a user's own files in the folder. */
-export const EXAMPLE_SURVEY_FILES = ['customer-nps.json', 'event-feedback.json', 'phq-2.json'];
+export const EXAMPLE_SURVEY_FILES = ['customer-nps.json', 'event-feedback.json', 'phq-2.json', 'pharmacy-feedback.json'];
 
 /** Copies the shipped example surveys into `dir`. */
 export function copyExampleSurveys(dir: string): void {
