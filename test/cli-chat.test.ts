@@ -103,6 +103,56 @@ describe('parley chat', () => {
     expect(result.stdout).toMatch(/^parley> To take a survey, text /);
   }, 30_000);
 
+  it('starts a survey with --survey', async () => {
+    const url = `http://127.0.0.1:${server.port}`;
+    const result = await runParley(['chat', '--from', '+15555550126', '--url', url, '--survey', 'customer-nps'], { env, input: '9\n' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^parley> Hi, this is Acme\./);
+    expect(result.stdout).toContain('parley> How did you first hear about Acme?');
+  }, 30_000);
+
+  it('chats in the --lang language', async () => {
+    const url = `http://127.0.0.1:${server.port}`;
+    const result = await runParley(['chat', '--from', '+15555550127', '--url', url, '--survey', 'pharmacy-feedback', '--lang', 'es-MX'], {
+      env,
+      input: '3 de diciembre de 2025\n',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      [
+        'parley> Hola, le escribe Acme Pharmacy. 5 preguntas breves sobre su última visita. Responda STOP para darse de baja.',
+        'parley> ',
+        'parley> ¿En qué fecha fue su visita? Por ejemplo 14/03/2026.',
+        'parley> ¿Cómo fue su visita en general?',
+        'parley> 1 = Muy mala, 5 = Muy buena',
+        '',
+      ].join('\n'),
+    );
+  }, 30_000);
+
+  it('rejects an invalid --lang', async () => {
+    const result = await runParley(['chat', '--from', '+15555550128', '--lang', 'es_MX'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('parley: --lang "es_MX" is not a BCP 47 language tag; write it like es, es-MX or pt-BR.\n');
+  }, 30_000);
+
+  it('keeps --lang to sandbox mode', async () => {
+    const production = { ...env, TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef', PUBLIC_URL: 'https://surveys.example.org' };
+    const result = await runParley(['chat', '--from', '+15555550128', '--lang', 'es'], { env: production });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'parley: --lang works only in sandbox mode, because it changes the contact record of +15555550128 in the database, and TWILIO_AUTH_TOKEN is set. Import the number with a language column instead (parley contacts import).\n',
+    );
+  }, 30_000);
+
+  it('rejects an unknown --survey', async () => {
+    const result = await runParley(['chat', '--from', '+15555550128', '--survey', 'customer-npss'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `parley: --survey "customer-npss" is not the id of a survey in ${path.join(dataDir, 'surveys')} (did you mean customer-nps?): the surveys are customer-nps, event-feedback, pharmacy-feedback, phq-2. Run chat with the same SURVEYS_DIR as the server.\n`,
+    );
+  }, 30_000);
+
   it('skips empty lines', async () => {
     const result = await runParley(['chat', '--from', '+15555550125', '--url', `http://127.0.0.1:${server.port}`], { env, input: '\n  \nhello\n' });
     expect(result.stdout.match(/^parley> /gm)).toHaveLength(1);

@@ -3,7 +3,7 @@ import { loadConfig } from '../config/config.ts';
 import { isParleyError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { type RunningServer, startServer } from '../server.ts';
-import { runChat } from './chat-command.ts';
+import { type ChatOptions, runChat } from './chat-command.ts';
 import { runCheck } from './check-command.ts';
 import { type ContactsImportOptions, runContactsImportCommand } from './contacts-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
@@ -55,13 +55,15 @@ program
   .option('--to <phone>', 'the Twilio number being texted', '+15555550100')
   .option('--messaging-service <sid>', 'send as if through this Messaging Service (MG...)')
   .option('--url <url>', 'where the server listens (default: http://127.0.0.1:$PORT)')
-  .action(async (options: { from: string; to: string; messagingService?: string; url?: string }) => {
+  .option('--survey <id>', "start this survey at once, by texting its first keyword")
+  .option('--lang <code>', "sandbox mode only: set the language (a BCP 47 tag such as es) of the contact record of --from, so the server treats you as a contact who reads it")
+  .action(async (options: ChatOptions) => {
     await runChat(options);
   });
 
 program
   .command('check')
-  .description('Check survey files: schema, duplicate ids and keywords, choices that are compliance keywords, and SMS segments per message.')
+  .description('Check survey files: schema, translations, duplicate ids and keywords, choices that are compliance keywords, and SMS segments per message and language.')
   .argument('[files...]', 'survey .json files to check (default: every *.json in SURVEYS_DIR, or ./surveys)')
   .option('--fix-quotes', 'replace curly quotes, long dashes, ellipses and non-breaking spaces with GSM-7 characters in the files, then check them')
   .action(async (files: string[], options: { fixQuotes?: boolean }) => {

@@ -168,3 +168,16 @@ async function updateContact(trx: Transaction<Database>, existing: Contact, cont
     .execute();
   return true;
 }
+
+/**
+ * Sets the language of the contact with this phone number (E.164), creating a contact
+ * with only the phone and language when there is none. `parley chat --lang` uses it.
+ */
+export async function setContactLanguage(db: Kysely<Database>, phone: string, language: string, now: Date): Promise<void> {
+  const timestamp = now.toISOString();
+  await db
+    .insertInto('contacts')
+    .values({ phone, first_name: null, last_name: null, language, timezone: null, fields: '{}', created_at: timestamp, updated_at: timestamp })
+    .onConflict((conflict) => conflict.column('phone').doUpdateSet({ language, updated_at: timestamp }))
+    .execute();
+}
