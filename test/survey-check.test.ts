@@ -326,7 +326,7 @@ describe('parley check', () => {
     const { exitCode, lines } = await check();
 
     expect(exitCode).toBe(0);
-    expect(lines.at(-1)).toBe('0 errors, 0 warnings in 3 files');
+    expect(lines.at(-1)).toBe('0 errors, 0 warnings in 4 files');
   });
 });
 
