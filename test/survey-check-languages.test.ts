@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { renderFlowChart } from '../src/surveys/flow-chart.ts';
 import { checkSurveySources } from '../src/surveys/survey-check.ts';
+import { parseSurveyFile } from '../src/surveys/survey-file.ts';
 
 const bilingual = {
   id: 'visit',
@@ -86,5 +88,20 @@ describe('parley check with languages', () => {
     expect(check(french).findings.map(({ path, message }) => `${path}: ${message}`)).toEqual([
       '$.languages[1]: Parley\'s own messages are not written in French, so respondents who read "fr" get 15 of them in English: help, optOut, optIn, movingOn, closed, choiceHint, otherChoiceHint, multiHint, numberHint, npsHint, ratingHint, textHint, dateHint, noSuchDateHint, skipHint. Write them in "messages": { "fr": { ... } }.',
     ]);
+  });
+
+  it('counts the opening without the language question', () => {
+    const withQuestion = { ...bilingual, questions: [{ id: 'lang', type: 'language', text: 'Reply 1 for English, 2 para español.' }, ...bilingual.questions] };
+
+    const labels = check(withQuestion).messages.map(({ label }) => label);
+
+    expect(labels.slice(0, 2)).toEqual(['[en] intro + question "lang"', '[en] intro + question "again"']);
+  });
+
+  it('draws the way past a language question', () => {
+    const withQuestion = { ...bilingual, questions: [{ id: 'lang', type: 'language', text: 'Reply 1 for English, 2 para español.' }, ...bilingual.questions] };
+    const { survey } = parseSurveyFile('visit.json', JSON.stringify(withQuestion));
+
+    expect(renderFlowChart(survey)).toContain('  q0 -.->|hidden| q1\n  q0 --> q1\n');
   });
 });

@@ -17,7 +17,8 @@ export interface FlowSurvey {
 /**
  * One way from a survey entry to the next: a `next` rule (`rule`, with `ruleIndex`),
  * the following entry when no rule applies (`following`), or the following entry when
- * `showIf` does not hold (`hidden`).
+ * `showIf` does not hold (`hidden`). A language question also has a `hidden` way without
+ * a condition, taken when the respondent's contact record gives the language.
  */
 export interface FlowEdge {
   from: string;
@@ -45,6 +46,8 @@ export function flowEdges(survey: FlowSurvey): FlowEdge[] {
     const following = followingId(survey, index);
     if (item.showIf !== undefined) {
       edges.push({ from: item.id, to: following, kind: 'hidden', condition: { not: item.showIf } });
+    } else if (item.type === 'language') {
+      edges.push({ from: item.id, to: following, kind: 'hidden' });
     }
 
     const rules = item.next ?? [];
