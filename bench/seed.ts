@@ -23,7 +23,7 @@ export async function seedSessions(databasePath: string, version: SurveyVersion,
   await db.destroy();
 
   const machine = buildSurveyMachine(version.survey);
-  let [snapshot] = initialTransition(machine);
+  let [snapshot] = initialTransition(machine, { languageFromContact: false });
   for (let step = 0; step < ANSWERED_BEFORE_RUN; step++) {
     [snapshot] = transition(machine, snapshot, { type: 'ANSWER', value: 7 });
   }
