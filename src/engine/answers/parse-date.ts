@@ -36,7 +36,7 @@ const NAMED_YEAR = "(?:[\\s,.-]+(?<year>[0-9]{4}|'?[0-9]{2}))?";
 // Spanish joins the parts with "de", as in "31 de diciembre de 2026".
 const SPANISH_NAMED_YEAR = "(?:[\\s,.-]+(?:de\\s+)?(?<year>[0-9]{4}|'?[0-9]{2}))?";
 
-/** The regular expression that matches any of the month words, longest first, so that "june" is tried before "jun". */
+/** Builds the regular expression that matches any of the month words, longest first, so that "june" is tried before "jun". */
 function monthPattern(monthByWord: ReadonlyMap<string, number>): string {
   return [...monthByWord.keys()].sort((a, b) => b.length - a.length).join('|');
 }

@@ -23,7 +23,7 @@ export interface SingleNumberOptions {
   language?: string | undefined;
 }
 
-// What may stand between a number and its scale: "8/10", "8 out of 10", and in Spanish "8 de 10" or "8 sobre 10".
+// The words between a number and its scale: "8/10", "8 out of 10", and in Spanish "8 de 10" or "8 sobre 10".
 const SCALE_WORDS = { en: '/|out of', es: '/|out of|(?<!\\p{L})(?:de|sobre)' };
 
 /**
