@@ -130,6 +130,7 @@ describe('createEngineTexts', () => {
     expect(es.help).toBe('Ayuda de Acme.');
     expect(es.movingOn).toBe('Vamos a la siguiente.');
     expect(es.closed('Visita', ['A', 'B'])).toBe('Cerrada: Visita. Envíe A o B.');
+    expect(texts.forLanguage('en', { closed: 'Closed: {title}. Text {keywords}.' }).closed('Visit', [])).toBe('Closed: Visit. Text .');
     expect(es.answerHints.choice(4)).toBe('Elija del 1 al 4.');
     expect(es.answerHints.number(1, 9, true)).toBe('Entre 1 y 9.');
     expect(es.skipHint('SALTAR')).toBe('Envíe SALTAR para saltarla.');

@@ -3,7 +3,7 @@ import { MONTH_NAMES } from '../answers/parse-date.ts';
 import type { BuiltInTexts } from './built-in-texts.ts';
 
 function keywordList(keywords: readonly string[]): string {
-  if (keywords.length === 1) return keywords[0]!;
+  if (keywords.length <= 1) return keywords[0] ?? '';
   return `${keywords.slice(0, -1).join(', ')} or ${keywords.at(-1)}`;
 }
 
