@@ -61,6 +61,16 @@ describe('GroupCommit', () => {
     expect(await respondents()).toEqual(['a', 'c']);
   });
 
+  it('rolls back a failing unit that ran alone', async () => {
+    const failing = writes.run(async (trx) => {
+      await trx.insertInto('suppressions').values({ respondent: 'b', channel: 'c', source: 'keyword', message_sid: null, created_at: 'now' }).execute();
+      throw new Error('unit failed');
+    });
+    await expect(failing).rejects.toThrow('unit failed');
+    await suppress('a');
+    expect(await respondents()).toEqual(['a']);
+  });
+
   it('returns each unit its own value', async () => {
     const values = await Promise.all([1, 2, 3].map((value) => writes.run(async () => value * 10)));
     expect(values).toEqual([10, 20, 30]);
