@@ -15,6 +15,7 @@ const visit: DateQuestion = { id: 'visit', type: 'date', text: '¿Cuándo?', dat
 const reason: TextQuestion = { id: 'reason', type: 'text', text: '¿Por qué?', maxRetries: 2 };
 const channel: ChoiceQuestion = { id: 'channel', type: 'choice', text: '¿Cómo?', choices: ['Buscador', 'Un amigo', { label: 'Otro', value: 'other', other: true }], maxRetries: 2 };
 const contact: MultiQuestion = { id: 'contact', type: 'multi', text: '¿Cómo?', choices: ['Correo', 'SMS', 'Llamada'], maxRetries: 2 };
+const gym: MultiQuestion = { id: 'gym', type: 'multi', text: '¿Qué usa?', choices: ['Pesas', 'Piscina', 'Idiomas', 'Sauna y vapor'], maxRetries: 2 };
 
 describe('parseAnswer in Spanish', () => {
   it.each([
@@ -58,6 +59,21 @@ describe('parseAnswer in Spanish', () => {
     { question: amount, body: 'mucho', expected: 'Responda con un número.' },
   ])('rejects $body for $question.id', ({ question, body, expected }) => {
     expect(parseAnswer(question, body, spanish)).toEqual({ ok: false, expected });
+  });
+
+  it.each([
+    { body: '1 y 4', language: 'es', expected: ['Pesas', 'Sauna y vapor'] },
+    { body: 'pesas y piscina', language: 'es', expected: ['Pesas', 'Piscina'] },
+    { body: 'Pesas, piscina e idiomas', language: 'es', expected: ['Pesas', 'Piscina', 'Idiomas'] },
+    { body: 'sauna y vapor', language: 'es', expected: ['Sauna y vapor'] },
+    { body: '2 and 3', language: 'es', expected: ['Piscina', 'Idiomas'] },
+    { body: '1 y 2', language: 'es-MX', expected: ['Pesas', 'Piscina'] },
+  ])('reads the multi reply $body in $language', ({ body, language, expected }) => {
+    expect(parseAnswer(gym, body, { ...spanish, language })).toEqual({ ok: true, value: expected });
+  });
+
+  it.each(['1 y 4', 'pesas y piscina', '1 e 3'])('keeps Spanish joining words out of English in %j', (body) => {
+    expect(parseAnswer(gym, body)).toEqual({ ok: false, expected: 'Please reply with one or more numbers from 1 to 4, such as 1, 3.' });
   });
 
   it.each([

@@ -453,6 +453,7 @@ describe('parseAnswer for multi', () => {
     { question: contact, body: '13', expected: contactHint },
     { question: contact, body: '1-3', expected: contactHint },
     { question: contact, body: 'email, fax', expected: contactHint },
+    { question: contact, body: '1 y 3', expected: contactHint },
     { question: contact, body: '', expected: contactHint },
     { question: contact, body: '1, other 3: text', expected: contactHint },
     { question: twoOrThree, body: '1', expected: 'Please reply with 2 to 3 numbers from 1 to 4, such as 1, 3.' },

@@ -18,8 +18,8 @@ export interface ParseAnswerOptions {
   /** The current time, which settles the year of a date reply that has none or only two digits. Default: the system clock. */
   now?: Date | undefined;
   /**
-   * The respondent's BCP 47 language. It decides the yes/no, number and month words read
-   * besides the English ones. Choices are matched by the labels the question has, so pass
+   * The respondent's BCP 47 language. It decides the yes/no, number and month words, and
+   * the words that join multi choices, read besides the English ones. Choices are matched by the labels the question has, so pass
    * the question in this language too. Default: "en".
    */
   language?: string | undefined;
@@ -38,7 +38,7 @@ export function parseAnswer(
     case 'choice':
       return parseChoiceAnswer(question, body, hints);
     case 'multi':
-      return parseMultiAnswer(question, body, hints);
+      return parseMultiAnswer(question, body, reading);
     case 'number':
       return parseNumberAnswer(question, body, reading);
     case 'nps':

@@ -1,7 +1,8 @@
+import { primaryLanguage } from '../../language-tags.ts';
 import { type ChoiceOption, toChoiceOption } from '../../surveys/choice-option.ts';
 import type { MultiQuestion } from '../../surveys/survey-schema.ts';
 import { trimEdges } from '../trim-edges.ts';
-import type { AnswerHints } from './answer-hints.ts';
+import type { ReplyLanguage } from './answer-hints.ts';
 import type { AnswerResult } from './answer-result.ts';
 import { choiceAnswer, splitAtColon } from './choice-matching.ts';
 import { normalizeForMatching } from './normalize.ts';
@@ -10,8 +11,11 @@ import { normalizeForMatching } from './normalize.ts';
 // do spaces. NFKC in normalizeForMatching has already made full-width forms ASCII.
 const SEPARATORS = /[\s,;&+/\u060C\u3001]+/u;
 const NON_ALPHANUMERIC = /[^\p{L}\p{N}]/u;
-// Words that join choices without naming one, as in "1 and 3".
-const CONNECTORS = new Set(['and']);
+// Words that join choices without naming one, as in "1 and 3" or "1 y 3", by primary
+// language. The English ones are read in every language, so "1 and 3" also works in a
+// Spanish session. Spanish writes "e" for "y" before an "i" sound ("pesas e idiomas").
+const ENGLISH_CONNECTORS = ['and'];
+const CONNECTORS_BY_LANGUAGE: Readonly<Record<string, readonly string[]>> = { es: ['y', 'e'] };
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{Nd}/u;
 
@@ -34,7 +38,7 @@ interface ReadChoices {
  * that starts there wins, so "rock and roll" picks that choice rather than "rock" and
  * "roll". A word of digits alone picks the choice at that position.
  */
-function readChoices(options: readonly ChoiceOption[], reply: string): ReadChoices {
+function readChoices(options: readonly ChoiceOption[], reply: string, connectors: ReadonlySet<string>): ReadChoices {
   const indexByKey = new Map<string, number>();
   let longestKey = 1;
   options.forEach((option, index) => {
@@ -66,7 +70,7 @@ function readChoices(options: readonly ChoiceOption[], reply: string): ReadChoic
     const position = /^[0-9]+$/.test(word) ? Number(word) : undefined;
     if (position !== undefined && position >= 1 && position <= options.length) {
       picked.push(position - 1);
-    } else if (!CONNECTORS.has(word)) {
+    } else if (!connectors.has(word)) {
       unknown.push(word);
     }
     start += 1;
@@ -100,10 +104,16 @@ export function exampleChoices(count: number, minChoices: number, maxChoices: nu
   return Array.from({ length: size }, (_, index) => (spread ? 2 * index + 1 : index + 1)).join(', ');
 }
 
+/** Returns the words that join choices in `language`: the English ones, and its own when it has them. */
+function connectorsFor(language: string): Set<string> {
+  return new Set([...ENGLISH_CONNECTORS, ...(CONNECTORS_BY_LANGUAGE[primaryLanguage(language)] ?? [])]);
+}
+
 /**
  * Reads the choices of a multi question: numbers, labels and aliases in any mix, separated
  * by commas, spaces, "&", "and" and the like ("1,3", "1 3", "1 and 3", "1, 3 & 4",
- * "search, a friend"). A choice named twice counts once. The value lists the picked
+ * "search, a friend"), and in Spanish also "y" and "e" ("1 y 4", "pesas y piscina"). A
+ * label or alias that contains such a word still matches whole. A choice named twice counts once. The value lists the picked
  * choices' values in option order, whatever order the reply named them in.
  *
  * A reply with a word that names no choice, such as "7" on a five-choice question, is
@@ -113,8 +123,9 @@ export function exampleChoices(count: number, minChoices: number, maxChoices: nu
  * cousin", where the other choice is named last before the colon, or a whole reply that
  * names no choice, has a letter and has no digit.
  */
-export function parseMultiAnswer(question: MultiQuestion, body: string, hints: AnswerHints): AnswerResult {
+export function parseMultiAnswer(question: MultiQuestion, body: string, { language, hints }: ReplyLanguage): AnswerResult {
   const options = question.choices.map(toChoiceOption);
+  const connectors = connectorsFor(language);
   const { minChoices = 1, maxChoices = options.length } = question;
   const other = options.find((option) => option.other);
   const invalid: AnswerResult = { ok: false, expected: hints.multi(options.length, minChoices, maxChoices, other?.label) };
@@ -125,13 +136,13 @@ export function parseMultiAnswer(question: MultiQuestion, body: string, hints: A
     return { ok: true, value: distinct.map((index) => choiceAnswer(options[index]!, otherText)) };
   };
 
-  const whole = readChoices(options, body);
+  const whole = readChoices(options, body, connectors);
   if (whole.unknown.length === 0 && whole.picked.length > 0) return answer(whole.picked);
   if (other === undefined) return invalid;
 
   const split = splitAtColon(body);
   if (split !== undefined) {
-    const before = readChoices(options, split.before);
+    const before = readChoices(options, split.before, connectors);
     if (before.unknown.length === 0 && options[before.picked.at(-1) ?? -1] === other) return answer(before.picked, split.text);
   }
   if (whole.picked.length === 0 && LETTER.test(body) && !DIGIT.test(body)) {
