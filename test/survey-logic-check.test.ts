@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_EXIT, runCheck } from '../src/cli/check-command.ts';
 import { checkSurveySources } from '../src/surveys/survey-check.ts';
+import { SurveyError } from '../src/errors.ts';
+import { parseSurveyFile } from '../src/surveys/survey-file.ts';
 
 // Each file in this folder has deliberate mistakes in its branching, conditions, scores,
 // piped text or skip word. The lines are what `parley check` prints for them.
@@ -44,9 +46,18 @@ const EXPECTED: Record<string, string[]> = {
   "choice-values.json": [
     "choice-values.json:11:46: error: $.questions[0].next[0].if.equals: \"A friend\" is not a choice of question \"source\", so no answer could match it. Conditions and scores use a choice's value, and the value of \"A friend\" is \"friend\". Use one of \"friend\", \"Search\".",
     "choice-values.json:14:112: error: $.questions[2].showIf.in[1]: \"Fax\" is not a choice of question \"channels\", so no answer could match it. Use one of \"Email\", \"Phone\".",
-    "choice-values.json:16:44: error: $.scores.reach.sum[1]: question \"channels\" is a multi question, whose answers pick several choices and so have no single number. Remove it from \"sum\", or make it a choice question.",
+    "choice-values.json:16:44: error: $.scores.reach.sum[1]: question \"channels\" is a multi question, whose answers pick several choices and so have no single number, so it cannot be added up. A score adds up number, nps and rating answers, yesno answers (1 or 0), and choice and language answers through \"values\". Remove it from \"sum\", or make it a choice question.",
     "choice-values.json:16:57: error: $.scores.reach.values: question \"source\" is a choice question, and its choice \"friend\" has no number in \"values\", so the score could not count it. Add it to \"values\", for example \"values\": { \"friend\": 0 }.",
     "choice-values.json:16:69: error: $.scores.reach.values[\"A friend\"]: \"A friend\" in \"values\" is not a choice of the questions in \"sum\", so it never counts. Did you mean \"friend\"? Write each choice's value (its label unless it sets \"value\") exactly, or \"yes\" and \"no\" for yes/no questions.",
+  ],
+  "impossible-values.json": [
+    "impossible-values.json:6:130: error: $.questions[0].next[0].if.equals: question \"mood\" is a rating question, whose answers are whole numbers from 1 to 5, so no answer could be 7. Use a whole number in that range.",
+    "impossible-values.json:7:134: error: $.questions[1].next[0].if.gt: \"gt\": 200 can never hold, because question \"age\" is a number question, whose answers are whole numbers from 0 to 120. Use a number below 120, or remove the test.",
+    "impossible-values.json:7:191: error: $.questions[1].next[1].if.lt: \"lt\": 0 can never hold, because question \"age\" is a number question, whose answers are whole numbers from 0 to 120. Use a number above 0, or remove the test.",
+    "impossible-values.json:8:129: error: $.questions[2].showIf.any[0].in[1]: question \"mood\" is a rating question, whose answers are whole numbers from 1 to 5, so no answer could be 6. Use a whole number in that range.",
+    "impossible-values.json:8:154: error: $.questions[2].showIf.any[1].equals: question \"age\" is a number question, whose answers are whole numbers from 0 to 120, so no answer could be 30.5. Use a whole number in that range.",
+    "impossible-values.json:8:214: error: $.questions[2].next[0].if.lt: \"lt\": 1 can never hold, because question \"visits\" is a number question, whose answers are numbers of at least 1. Use a number above 1, or remove the test.",
+    "impossible-values.json:11:42: error: $.scores.total.sum[1]: question \"born\" is a date question, whose answers are dates, not numbers, so it cannot be added up. A score adds up number, nps and rating answers, yesno answers (1 or 0), and choice and language answers through \"values\". Remove it from \"sum\".",
   ],
   "missing-end.json": [
     "missing-end.json:6:102: error: $.questions[0].next[0].goto: goto \"screened\" is not a question or an end of this survey. Use a later question's id, \"end\", or an end defined in \"ends\" (to add one, write \"ends\": { \"screened\": { \"text\": \"...\" } }).",
@@ -74,7 +85,7 @@ const EXPECTED: Record<string, string[]> = {
     "wrong-values.json:7:95: error: $.questions[1].next[0].if.equals: question \"again\" is a yesno question, whose answers are true (yes) or false (no), got \"yes\". Write true or false without quotes.",
     "wrong-values.json:8:93: error: $.questions[2].showIf.any[0].equals: \"Sometime\" is not a choice of question \"often\", so no answer could match it. Did you mean \"Sometimes\"? Use one of \"Never\", \"Sometimes\", \"Always\".",
     "wrong-values.json:8:138: error: $.questions[2].showIf.any[1].lt: \"lt\" compares numbers, but question \"often\" is a choice question, whose answers are not numbers. Use \"equals\" or \"in\" instead.",
-    "wrong-values.json:10:42: error: $.scores.freq.sum[1]: question \"why\" is a text question, whose answers are not numbers, so it cannot be added up. Remove it from \"sum\".",
+    "wrong-values.json:10:42: error: $.scores.freq.sum[1]: question \"why\" is a text question, whose answers are text, not numbers, so it cannot be added up. A score adds up number, nps and rating answers, yesno answers (1 or 0), and choice and language answers through \"values\". Remove it from \"sum\".",
     "wrong-values.json:10:50: error: $.scores.freq.values: question \"often\" is a choice question, and its choices \"Sometimes\", \"Always\" have no number in \"values\", so the score could not count them. Add them to \"values\", for example \"values\": { \"Sometimes\": 0, \"Always\": 1 }.",
     "wrong-values.json:10:74: error: $.scores.freq.values.Somtimes: \"Somtimes\" in \"values\" is not a choice of the questions in \"sum\", so it never counts. Did you mean \"Sometimes\"? Write each choice's value (its label unless it sets \"value\") exactly, or \"yes\" and \"no\" for yes/no questions.",
   ],
@@ -89,7 +100,7 @@ describe('parley check on broken survey logic', () => {
   it('exits with errors and counts them', async () => {
     const { exitCode, lines } = await checkBrokenFolder();
     expect(exitCode).toBe(CHECK_EXIT.errors);
-    expect(lines.at(-1)).toBe('34 errors, 3 warnings in 10 files');
+    expect(lines.at(-1)).toBe('41 errors, 3 warnings in 11 files');
   });
 });
 
@@ -133,5 +144,81 @@ describe('parley check messages of survey logic', () => {
     expect(opening.characters).toBe([...'Hi there.\n\nTwo questions.\n\nAge?'].length);
     const part2 = report!.messages[2]!;
     expect(part2.characters).toBe([...'Thanks, xxxxxxxxxx!\n\nCity?'].length);
+  });
+});
+
+describe('loader on impossible values and sums', () => {
+  /** Loads a survey with the question `q` and a condition on it, and returns the problems, or [] when it loads. */
+  function problemsOf(question: Record<string, unknown>, condition: Record<string, unknown>, scores?: Record<string, unknown>): string[] {
+    const survey = {
+      id: 'bounds',
+      title: 'Bounds',
+      keywords: ['BOUNDS'],
+      questions: [{ id: 'q', text: 'Q?', ...question }, { id: 'after', type: 'text', text: 'After?', showIf: { answer: 'q', ...condition } }],
+      ...(scores === undefined ? {} : { scores }),
+      end: 'Done.',
+    };
+    try {
+      parseSurveyFile('bounds.json', JSON.stringify(survey));
+    } catch (error) {
+      if (error instanceof SurveyError) return error.problems;
+      throw error;
+    }
+    return [];
+  }
+
+  const RATING = { type: 'rating', min: 1, max: 5 };
+  const AGE = { type: 'number', min: 0, max: 120 };
+  const WHOLE = { type: 'number', min: 1, max: 10, integer: true };
+
+  it.each([
+    ['equals max of a rating', RATING, { equals: 5 }],
+    ['in within a rating', RATING, { in: [1, 5] }],
+    ['lte min', { type: 'number', min: 1 }, { lte: 1 }],
+    ['gte max', AGE, { gte: 120 }],
+    ['gt just under max', AGE, { gt: 119.5 }],
+    ['a fraction without integer', AGE, { equals: 30.5 }],
+    ['lt on an unbounded number', { type: 'number' }, { lt: -1000 }],
+    ['gt just under a whole max', WHOLE, { gt: 9.5 }],
+    ['nps equals 0', { type: 'nps' }, { equals: 0 }],
+  ])('accepts %s', (_name, question, condition) => {
+    expect(problemsOf(question, condition)).toEqual([]);
+  });
+
+  it.each([
+    ['equals above a rating', RATING, { equals: 7 }, '.equals', 'no answer could be 7'],
+    ['in below a rating', RATING, { in: [2, 0] }, '.in[1]', 'no answer could be 0'],
+    ['a fraction of a rating', RATING, { equals: 2.5 }, '.equals', 'no answer could be 2.5'],
+    ['nps above 10', { type: 'nps' }, { equals: 11 }, '.equals', 'whole numbers from 0 to 10'],
+    ['lt min', { type: 'number', min: 1 }, { lt: 1 }, '.lt', '"lt": 1 can never hold'],
+    ['lt 0 with min 0', AGE, { lt: 0 }, '.lt', 'Use a number above 0'],
+    ['lte below min', AGE, { lte: -1 }, '.lte', 'Use 0 or more'],
+    ['gt max', AGE, { gt: 200 }, '.gt', 'whose answers are numbers from 0 to 120'],
+    ['gte above max', AGE, { gte: 121 }, '.gte', 'Use 120 or less'],
+    ['gt above the last whole number', { type: 'number', max: 10.5, integer: true }, { gt: 10 }, '.gt', 'Use a number below 10'],
+  ])('rejects %s', (_name, question, condition, pathEnd, fragment) => {
+    const problems = problemsOf(question, condition);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`$.questions[1].showIf${pathEnd}`);
+    expect(problems[0]).toContain(fragment);
+  });
+
+  it.each(['date', 'text', 'multi'])('rejects a %s question in a sum', (type) => {
+    const question = type === 'multi' ? { type, choices: ['A', 'B'] } : { type };
+    const problems = problemsOf(question, { answered: true }, { total: { sum: ['q'] } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('$.scores.total.sum[0]');
+    expect(problems[0]).toContain(`is a ${type} question`);
+    expect(problems[0]).toContain('A score adds up number, nps and rating answers');
+  });
+
+  it.each([
+    ['number', { type: 'number' }, undefined],
+    ['rating', RATING, undefined],
+    ['nps', { type: 'nps' }, undefined],
+    ['yesno', { type: 'yesno' }, undefined],
+    ['choice', { type: 'choice', choices: ['A', 'B'] }, { A: 1, B: 2 }],
+  ])('accepts a %s question in a sum', (_type, question, values) => {
+    expect(problemsOf(question, { answered: true }, { total: { sum: ['q'], values } })).toEqual([]);
   });
 });

@@ -14,6 +14,11 @@ interface LogicItem extends FlowItem {
   text: string;
   choices?: unknown;
   optional?: boolean | undefined;
+  /** The accepted range of a number or rating question, inclusive. */
+  min?: number | undefined;
+  max?: number | undefined;
+  /** Whether a number question accepts only whole numbers. */
+  integer?: boolean | undefined;
 }
 
 /** The parts of a parsed survey that its logic refers to. */
@@ -51,6 +56,71 @@ const ANSWER_KIND_BY_TYPE: Record<string, AnswerKind> = {
 
 function answerKind(item: LogicItem): AnswerKind {
   return ANSWER_KIND_BY_TYPE[item.type] ?? 'other';
+}
+
+/**
+ * The answer kinds that `numericValue` in src/engine/scores.ts turns into a number: a
+ * number as itself, true or false as 1 or 0, and a choice's value (for a language
+ * question, the language tag) through the score's `values`. It gives no number for
+ * text, a date or a multi answer, so a score summing one of those would never exist.
+ */
+const SUMMABLE_KINDS: readonly AnswerKind[] = ['number', 'boolean', 'choice'];
+
+/** Why the answers of a question type that cannot be summed have no number, by type. */
+const UNSUMMABLE_REASONS: Partial<Record<string, string>> = {
+  text: 'whose answers are text, not numbers',
+  date: 'whose answers are dates, not numbers',
+  multi: 'whose answers pick several choices and so have no single number',
+};
+
+const SUMMABLE_TYPES_TEXT =
+  'A score adds up number, nps and rating answers, yesno answers (1 or 0), and choice and language answers through "values".';
+
+/** The answers a number, nps or rating question accepts, which are the only values its answers can have. */
+interface AnswerRange {
+  min?: number | undefined;
+  max?: number | undefined;
+  integer: boolean;
+}
+
+function answerRange(item: LogicItem): AnswerRange | undefined {
+  if (item.type === 'nps') return { min: 0, max: 10, integer: true };
+  if (item.type === 'rating') return { min: item.min, max: item.max, integer: true };
+  if (item.type === 'number') return { min: item.min, max: item.max, integer: item.integer === true };
+  return undefined;
+}
+
+/** Describes a range for a message, such as "whole numbers from 1 to 5" or "numbers of at least 0". */
+function describeRange({ min, max, integer }: AnswerRange): string {
+  const noun = integer ? 'whole numbers' : 'numbers';
+  if (min !== undefined && max !== undefined) return `${noun} from ${min} to ${max}`;
+  if (min !== undefined) return `${noun} of at least ${min}`;
+  if (max !== undefined) return `${noun} of at most ${max}`;
+  return noun;
+}
+
+/** Returns whether some answer in the range equals `value`. */
+function isInRange(value: number, { min, max, integer }: AnswerRange): boolean {
+  if (integer && !Number.isInteger(value)) return false;
+  return (min === undefined || value >= min) && (max === undefined || value <= max);
+}
+
+/**
+ * Returns the fix for a number test that no answer in the range passes, or undefined
+ * when some answer does. A whole-number range starts at its min rounded up and ends at
+ * its max rounded down, so `"lt": 1` with min 1 is never true but `"lte": 1` can be.
+ */
+function impossibleTestFix(test: (typeof NUMBER_TESTS)[number], bound: number, range: AnswerRange): string | undefined {
+  let lowest = range.min;
+  let highest = range.max;
+  if (range.integer && lowest !== undefined) lowest = Math.ceil(lowest);
+  if (range.integer && highest !== undefined) highest = Math.floor(highest);
+
+  if (test === 'lt' && lowest !== undefined && !(lowest < bound)) return `Use a number above ${lowest}`;
+  if (test === 'lte' && lowest !== undefined && !(lowest <= bound)) return `Use ${lowest} or more`;
+  if (test === 'gt' && highest !== undefined && !(highest > bound)) return `Use a number below ${highest}`;
+  if (test === 'gte' && highest !== undefined && !(highest >= bound)) return `Use ${highest} or less`;
+  return undefined;
 }
 
 /** Resolves a choice question's options, whether written as text or as objects with a `label`. */
@@ -209,9 +279,22 @@ class LogicChecker {
     const kind = answerKind(target);
     const about = `question ${quoteValue(target.id)} is a ${target.type} question`;
 
+    const range = answerRange(target);
     for (const test of NUMBER_TESTS) {
-      if (condition[test] !== undefined && kind !== 'number' && kind !== 'other') {
-        this.#report([...path, test], condition[test], `"${test}" compares numbers, but ${about}, whose answers are not numbers. Use "equals" or "in" instead.`);
+      const bound = condition[test];
+      if (bound === undefined) continue;
+      if (kind !== 'number' && kind !== 'other') {
+        this.#report([...path, test], bound, `"${test}" compares numbers, but ${about}, whose answers are not numbers. Use "equals" or "in" instead.`);
+        continue;
+      }
+
+      const fix = range === undefined ? undefined : impossibleTestFix(test, bound, range);
+      if (fix !== undefined) {
+        this.#report(
+          [...path, test],
+          bound,
+          `"${test}": ${bound} can never hold, because ${about}, whose answers are ${describeRange(range!)}. ${fix}, or remove the test.`,
+        );
       }
     }
 
@@ -235,6 +318,12 @@ class LogicChecker {
         this.#report(valuePath, value, `${about}, whose answers are true (yes) or false (no), got ${quoteValue(value)}. Write true or false without quotes.`);
       } else if (kind === 'number' && typeof value !== 'number') {
         this.#report(valuePath, value, `${about}, whose answers are numbers, got ${quoteValue(value)}. Write the number without quotes.`);
+      } else if (kind === 'number' && range !== undefined && !isInRange(value as number, range)) {
+        this.#report(
+          valuePath,
+          value,
+          `${about}, whose answers are ${describeRange(range)}, so no answer could be ${quoteValue(value)}. Use ${range.integer ? 'a whole number' : 'a number'} in that range.`,
+        );
       } else if (kind === 'text' && typeof value !== 'string') {
         this.#report(valuePath, value, `${about}, whose answers are text, got ${quoteValue(value)}. Write the text in quotes.`);
       }
@@ -282,15 +371,13 @@ class LogicChecker {
         if (target === undefined) return;
 
         const kind = answerKind(target);
-        if (kind === 'text') {
-          this.#report([...path, 'sum', index], id, `question ${quoteValue(id)} is a text question, whose answers are not numbers, so it cannot be added up. Remove it from "sum".`);
-          return;
-        }
-        if (kind === 'multi') {
+        if (!SUMMABLE_KINDS.includes(kind)) {
+          const reason = UNSUMMABLE_REASONS[target.type] ?? 'whose answers are not numbers';
+          const alternative = kind === 'multi' ? ', or make it a choice question' : '';
           this.#report(
             [...path, 'sum', index],
             id,
-            `question ${quoteValue(id)} is a multi question, whose answers pick several choices and so have no single number. Remove it from "sum", or make it a choice question.`,
+            `question ${quoteValue(id)} is a ${target.type} question, ${reason}, so it cannot be added up. ${SUMMABLE_TYPES_TEXT} Remove it from "sum"${alternative}.`,
           );
           return;
         }
