@@ -176,6 +176,36 @@ describe('survey translations', () => {
     ]);
   });
 
+  it('reports a duplicate value once', () => {
+    const questions = [
+      {
+        id: 'part',
+        type: 'choice',
+        text: { en: 'Best part?', es: '¿Lo mejor?' },
+        choices: [
+          { label: { en: 'Staff', es: 'Personal' }, value: 'people' },
+          { label: { en: 'Room', es: 'Sala' }, value: 'people' },
+        ],
+      },
+    ];
+
+    expect(problemsOf(surveyJson({ questions }))).toEqual([
+      '$.questions[0].choices[1].value (line 39, column 11): choice "Room" stores the value "people", which choice "Staff" already stores. Give each choice its own value, because an answer stores only the value.',
+    ]);
+  });
+
+  it('reports a condition on a label once', () => {
+    const questions = [
+      bilingual.questions[2],
+      { id: 'why', type: 'text', text: { en: 'Why?', es: '¿Por qué?' }, showIf: { answer: 'part', equals: 'Personal' } },
+    ];
+
+    expect(problemsOf(surveyJson({ questions }))).toEqual([
+      '$.questions[1].showIf.equals (line 59, column 9): "Personal" is not a choice of question "part", so no answer could match it. ' +
+        'Conditions and scores use a choice\'s value, and the value of "Personal" is "Staff". Use one of "Staff", "room".',
+    ]);
+  });
+
   it('lets editors write translations', () => {
     const schema = buildSurveyJsonSchema() as { properties: Record<string, { anyOf?: unknown[] }> };
 

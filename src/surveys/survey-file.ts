@@ -51,18 +51,29 @@ export function parseSurveyFile(file: string, source: string): SurveyVersion {
   problems.push(...translations.problems.map(({ path, message }) => locateProblem(path, message, json)));
 
   const byLanguage = new Map<string, Survey>();
+  const sharedProblems = new SharedProblems();
   for (const language of translations.languages) {
     const result = surveySchema.safeParse(translations.jsonIn(language), { error: fallbackIssueMessage, reportInput: true });
     if (result.success) {
       byLanguage.set(language, { ...result.data, language });
-    } else {
-      problems.push(...result.error.issues.map((issue) => describeIssue(issue, json, (path) => translations.filePath(language, path))));
+      continue;
+    }
+
+    const counts = new Map<string, number>();
+    for (const issue of result.error.issues) {
+      const path = issuePath(issue);
+      const filePath = translations.filePath(language, path);
+      const problem = locateProblem(filePath, issue.message, json);
+      // filePath adds a language segment after each translated text, so an unchanged length means no translation is on the path.
+      if (filePath.length === path.length) sharedProblems.add(formatJsonPath(path), issue.message, problem, counts);
+      else problems.push(problem);
     }
   }
+  problems.push(...sharedProblems.list());
 
   const survey = byLanguage.get(translations.languages[0]!);
   if (problems.length > 0 || survey === undefined) {
-    // A problem outside the translations is found in every language, so it is listed once.
+    // Problems with the same text, such as a duplicate property, are listed once.
     const texts = [...new Set(sortByPosition(problems).map((problem) => problem.text))];
     throw new SurveyError(file, texts);
   }
@@ -79,15 +90,56 @@ interface LocatedProblem {
   text: string;
 }
 
-/** Locates a schema issue. `filePath` maps a path in the validated copy to the path in the file. */
-function describeIssue(issue: z.core.$ZodIssue, json: LocatedJson, filePath: (path: readonly PropertyKey[]) => PropertyKey[]): LocatedProblem {
-  let path = issue.path;
-
+/** Returns the path a schema issue is reported at, in the validated copy of the file. */
+function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
   // A single unknown property is reported at the property itself, so the position points at the typo.
-  if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) {
-    path = [...path, issue.keys[0]!];
+  if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) return [...issue.path, issue.keys[0]!];
+  return issue.path;
+}
+
+/**
+ * Schema problems at paths that no translation is on, which every language of the
+ * survey finds again. The message may still differ by language, because it can quote a
+ * translated label or add a hint that only one language's labels give. So the same
+ * problem is matched by its path and its first sentence with quoted values left out.
+ * The message with the most text besides quoted values is kept, because it says the
+ * most, and of messages that differ only in quoted values the earliest language's.
+ */
+class SharedProblems {
+  readonly #byKey = new Map<string, LocatedProblem[]>();
+
+  /**
+   * Adds a problem that one language found. `counts` numbers the problems of that
+   * language with the same key, so that the second such problem pairs with the second
+   * of an earlier language.
+   */
+  add(path: string, message: string, problem: LocatedProblem, counts: Map<string, number>): void {
+    const key = `${path} ${firstSentenceWithoutQuotes(message)}`;
+    const index = counts.get(key) ?? 0;
+    counts.set(key, index + 1);
+
+    const found = this.#byKey.get(key) ?? [];
+    this.#byKey.set(key, found);
+    const earlier = found[index];
+    if (earlier === undefined) found.push(problem);
+    else if (withoutQuotes(problem.text).length > withoutQuotes(earlier.text).length) found[index] = problem;
   }
-  return locateProblem(filePath(path), issue.message, json);
+
+  list(): LocatedProblem[] {
+    return [...this.#byKey.values()].flat();
+  }
+}
+
+/** Returns a message's first sentence with each quoted value emptied, such as `"" is not a choice of question "".` */
+function firstSentenceWithoutQuotes(message: string): string {
+  const text = withoutQuotes(message);
+  const end = text.search(/[.!?](?:\s|$)/);
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
+/** Empties each double-quoted value in a message, so that `choice "Sala"` becomes `choice ""`. */
+function withoutQuotes(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 }
 
 function locateProblem(issuePath: readonly PropertyKey[], message: string, json: LocatedJson): LocatedProblem {
