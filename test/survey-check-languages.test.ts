@@ -51,6 +51,25 @@ describe('parley check with languages', () => {
     expect(messages.find(({ label }) => label === '[es] question "again" asked again')).toMatchObject({ characters: 'Responda SÍ o NO.\n\n¿Volvería?'.length });
   });
 
+  it('suggests the skip hint in the text\'s language', () => {
+    const questions = [bilingual.questions[0], { ...bilingual.questions[1], text: { en: 'Any tip? Reply SKIP to skip.', es: '¿Algún consejo?' } }];
+    const { findings } = check({ ...bilingual, questions });
+
+    expect(findings.map((finding) => finding.message)).toEqual([
+      expect.stringContaining('does not mention the skip word SALTAR, so respondents may not know they can skip it. Add, for example, "Responda SALTAR para saltar esta pregunta."'),
+    ]);
+  });
+
+  it('reports an alias that reads as the skip word at the alias', () => {
+    const choices = [{ label: { en: 'Daily', es: 'A diario' }, aliases: { en: ['every day'], es: ['siempre', 'saltar'] } }, { label: { en: 'Weekly', es: 'Semanal' } }];
+    const questions = [bilingual.questions[0], { id: 'often', type: 'choice', text: { en: 'How often? Reply SKIP to skip.', es: '¿Con qué frecuencia? Responda SALTAR para saltarla.' }, choices, optional: true }];
+    const { findings } = check({ ...bilingual, questions });
+
+    expect(findings.filter((finding) => finding.severity === 'error').map(({ path, message }) => `${path}: ${message}`)).toEqual([
+      '$.questions[1].choices[0].aliases.es[1]: alias "saltar" of choice "A diario" reads as the skipWord SALTAR, so replying it would skip this optional question instead of picking the choice. Remove the alias, or set another "skipWord".',
+    ]);
+  });
+
   it('reports a missing translation as an error', () => {
     const { findings } = check({ ...bilingual, end: 'Thanks!' });
 

@@ -78,7 +78,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "unreachable.json": [
     "unreachable.json:7:5: warning: $.questions[1]: question \"q2\" can never be reached: every way from the first question goes past it. Remove it, or point a \"goto\" at it, or remove the \"goto\" rules that jump over it.",
-    "unreachable.json:8:37: warning: $.questions[2].text: optional question \"q3\" does not mention the skip word SKIP, so respondents may not know they can skip it. Add, for example, \"Reply SKIP to skip.\"",
+    "unreachable.json:8:37: warning: $.questions[2].text: optional question \"q3\" does not mention the skip word SKIP, so respondents may not know they can skip it. Add, for example, \"Reply SKIP to skip this question.\"",
     "unreachable.json:10:13: warning: $.ends.unused: end \"unused\" can never be reached, because no \"goto\" that the survey can get to names it. Add a rule with \"goto\": \"unused\", or remove the end.",
   ],
   "wrong-values.json": [

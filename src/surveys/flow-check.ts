@@ -1,3 +1,4 @@
+import { createEngineTexts } from '../engine/engine-texts.ts';
 import { DEFAULT_END_ID } from './logic-schema.ts';
 import { flowEdges, reachableIds } from './survey-flow.ts';
 import type { SurveyFieldPath } from './survey-messages.ts';
@@ -16,6 +17,9 @@ export interface FlowFinding {
  * questions whose text does not tell respondents the skip word. Every way counts as
  * possible here, whatever its condition.
  */
+// Only the skip hint is used, and it does not depend on the program name.
+const SKIP_HINTS = createEngineTexts({ programName: 'Parley surveys' });
+
 export function checkSurveyFlow(survey: Survey): FlowFinding[] {
   const findings: FlowFinding[] = [];
   const edges = flowEdges(survey);
@@ -52,7 +56,7 @@ export function checkSurveyFlow(survey: Survey): FlowFinding[] {
     if (new RegExp(`\\b${survey.skipWord}\\b`, 'i').test(item.text)) return;
     findings.push({
       path: ['questions', index, 'text'],
-      message: `optional question ${JSON.stringify(item.id)} does not mention the skip word ${survey.skipWord}, so respondents may not know they can skip it. Add, for example, "Reply ${survey.skipWord} to skip."`,
+      message: `optional question ${JSON.stringify(item.id)} does not mention the skip word ${survey.skipWord}, so respondents may not know they can skip it. Add, for example, "${SKIP_HINTS.forLanguage(survey.language).skipHint(survey.skipWord)}"`,
     });
   });
   return findings;

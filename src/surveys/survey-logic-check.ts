@@ -436,13 +436,25 @@ class LogicChecker {
     questions.forEach((item, index) => {
       if (item.optional !== true) return;
       choiceOptions(item).forEach(({ label, aliases }, choiceIndex) => {
-        if (![label, ...aliases].some((text) => normalizeKeyword(text) === skipWord)) return;
-        this.#report(
-          ['questions', index, 'choices', choiceIndex],
-          label,
-          `choice ${quoteValue(label)} of this optional question reads as the skipWord ${skipWord}, so replying it would skip the question instead of picking the choice. ` +
-            `Reword the choice, or set another "skipWord".`,
-        );
+        const choicePath: JsonPath = ['questions', index, 'choices', choiceIndex];
+        const plainString = typeof (item.choices as unknown[])[choiceIndex] === 'string';
+        if (normalizeKeyword(label) === skipWord) {
+          this.#report(
+            plainString ? choicePath : [...choicePath, 'label'],
+            label,
+            `choice ${quoteValue(label)} of this optional question reads as the skipWord ${skipWord}, so replying it would skip the question instead of picking the choice. ` +
+              `Reword the choice, or set another "skipWord".`,
+          );
+        }
+        aliases.forEach((alias, aliasIndex) => {
+          if (normalizeKeyword(alias) !== skipWord) return;
+          this.#report(
+            [...choicePath, 'aliases', aliasIndex],
+            alias,
+            `alias ${quoteValue(alias)} of choice ${quoteValue(label)} reads as the skipWord ${skipWord}, so replying it would skip this optional question instead of picking the choice. ` +
+              `Remove the alias, or set another "skipWord".`,
+          );
+        });
       });
     });
   }
