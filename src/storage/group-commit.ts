@@ -67,7 +67,45 @@ export class GroupCommit {
     }
   }
 
+  /**
+   * Runs the batch without savepoints first, since a unit rarely fails and two
+   * statements per unit are a quarter of a webhook's statements. If a unit throws, the
+   * whole transaction is rolled back and the batch runs again with a savepoint per
+   * unit, so that only the failing unit is lost.
+   *
+   * NOTE: on that second run, the units before the failing one run twice, so work must
+   * not have effects outside the transaction other than logging.
+   */
   async #commit(batch: QueuedWork[]): Promise<Outcome[]> {
+    const outcomes = await this.#commitTogether(batch);
+    return outcomes ?? this.#commitWithSavepoints(batch);
+  }
+
+  /** Returns the outcomes, or undefined when a unit of a batch of several threw and everything was rolled back. */
+  async #commitTogether(batch: QueuedWork[]): Promise<Outcome[] | undefined> {
+    const trx = await this.#db.startTransaction().execute();
+    const outcomes: Outcome[] = [];
+    for (const { work } of batch) {
+      try {
+        outcomes.push({ ok: true, value: await work(trx) });
+      } catch (error) {
+        await trx.rollback().execute();
+        // A unit alone is its own transaction, so its rollback is its whole outcome.
+        if (batch.length === 1) return [{ ok: false, error }];
+        this.#logger.debug({ batchSize: batch.length }, 'a unit of work failed; running the batch again with savepoints');
+        return undefined;
+      }
+    }
+    try {
+      await trx.commit().execute();
+    } catch (error) {
+      await trx.rollback().execute().catch(() => undefined);
+      throw error;
+    }
+    return outcomes;
+  }
+
+  async #commitWithSavepoints(batch: QueuedWork[]): Promise<Outcome[]> {
     const trx = await this.#db.startTransaction().execute();
     const outcomes: Outcome[] = [];
     try {
