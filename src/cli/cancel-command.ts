@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import { loadConfig } from '../config/config.ts';
 import { ParleyError } from '../errors.ts';
-import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { OutboxStore } from '../storage/outbox-store.ts';
+import { openExistingDatabase } from './existing-database.ts';
 
 /** Skip reason of the invitations and reminders that `parley cancel` stops. */
 export const CANCELED_REASON = 'distribution canceled';
@@ -17,11 +16,7 @@ export async function runCancelCommand(distribution: string, out: (line: string)
     throw new ParleyError('INVALID_OPTION', `Distribution ${JSON.stringify(distribution)} is not an id: give the number that parley send printed, or run parley status to list them.`);
   }
   const config = loadConfig(env);
-  if (config.databaseUrl !== ':memory:' && !fs.existsSync(config.databaseUrl)) {
-    throw new ParleyError('DATABASE_MISSING', `Database file ${JSON.stringify(config.databaseUrl)} does not exist. Set DATABASE_URL to the file the Parley server uses.`);
-  }
-
-  const db = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous });
+  const db = openExistingDatabase(config);
   try {
     await migrateToLatest(db);
     const store = new OutboxStore(db);

@@ -4,7 +4,6 @@ import { finished } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../config/config.ts';
 import { ParleyError } from '../errors.ts';
-import { openDatabase } from '../storage/database.ts';
 import {
   MIN_HASH_SALT_LENGTH,
   RESPONSE_STATUSES,
@@ -15,6 +14,7 @@ import {
   streamResponses,
 } from '../storage/response-export.ts';
 import type { Database } from '../storage/tables.ts';
+import { openExistingDatabase } from './existing-database.ts';
 import { EXPORT_FORMATS, type ExportFormat, writeResponses } from './export-writers.ts';
 
 /** The environment variable that contains the salt for `--hash-phones`. */
@@ -86,13 +86,7 @@ export async function runExportCommand(options: ExportCommandOptions, env: Recor
   validateExportOptions(exportOptions);
 
   const config = loadConfig(env);
-  if (config.databaseUrl !== ':memory:' && !fs.existsSync(config.databaseUrl)) {
-    throw new ParleyError(
-      'DATABASE_NOT_FOUND',
-      `Database file ${JSON.stringify(config.databaseUrl)} does not exist. Set DATABASE_URL to the file the Parley server uses.`,
-    );
-  }
-  const db = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous });
+  const db = openExistingDatabase(config);
 
   try {
     if (options.out === undefined) {

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../config/config.ts';
 import { ParleyError } from '../errors.ts';
-import { openDatabase } from '../storage/database.ts';
 import { listDistributions, loadDistributionReport } from '../storage/distribution-report.ts';
 import type { Database } from '../storage/tables.ts';
+import { openExistingDatabase } from './existing-database.ts';
 import { type CostEstimate, formatDistributionList, formatDistributionReport } from './status-text.ts';
 
 /** Options as the command line gives them, before validation. */
@@ -69,13 +68,7 @@ export async function runStatusCommand(options: StatusOptions, env: Record<strin
   validateStatusOptions(options);
 
   const config = loadConfig(env);
-  if (config.databaseUrl !== ':memory:' && !fs.existsSync(config.databaseUrl)) {
-    throw new ParleyError(
-      'DATABASE_NOT_FOUND',
-      `Database file ${JSON.stringify(config.databaseUrl)} does not exist. Set DATABASE_URL to the file the Parley server uses.`,
-    );
-  }
-  const db = openDatabase(config.databaseUrl, { synchronous: config.sqliteSynchronous });
+  const db = openExistingDatabase(config);
 
   try {
     await runStatus(options, {
