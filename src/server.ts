@@ -5,11 +5,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { ParleyError } from './errors.ts';
 import { resolveTwilioCredentials } from './config/twilio-credentials.ts';
-import { Dispatcher } from './distribution/dispatcher.ts';
-import { connectOutboundTwilio, type OutboundTwilio } from './distribution/outbound-twilio.ts';
+import type { Dispatcher } from './distribution/dispatcher.ts';
+import { connectOutboundTwilio, type OutboundTwilio, startDispatcher } from './distribution/outbound-twilio.ts';
 import { ConversationEngine } from './engine/conversation-engine.ts';
 import { createEngineTexts } from './engine/engine-texts.ts';
-import { SurveyVersions } from './engine/survey-versions.ts';
 import { type Clock, systemClock } from './engine/inbound-message.ts';
 import { createApp } from './http/app.ts';
 import { ConversationStore } from './storage/conversation-store.ts';
@@ -98,18 +97,7 @@ export async function startServer(config: Config, { logger, clock = systemClock 
     'Parley is listening',
   );
 
-  const dispatcher = new Dispatcher({
-    db,
-    api: outbound.api,
-    versions: new SurveyVersions(catalog, logger),
-    statusCallbackUrl: `${publicUrl}/twilio/status`,
-    sendWindow: config.sendWindow,
-    defaultTimezone: config.defaultTimezone,
-    requestTimeoutMs: config.twilioRequestTimeoutMs,
-    logger: logger.child({ component: 'dispatcher' }),
-    clock,
-  });
-  dispatcher.start();
+  const dispatcher = startDispatcher(config, { db, outbound, catalog, publicUrl, logger, clock });
   if (config.sender === undefined) {
     logger.info('TWILIO_FROM and TWILIO_MESSAGING_SERVICE_SID are unset: parley send needs one of them to create distributions');
   }

@@ -1,9 +1,7 @@
 import { loadConfig } from '../config/config.ts';
 import { resolveTwilioCredentials } from '../config/twilio-credentials.ts';
-import { Dispatcher } from '../distribution/dispatcher.ts';
-import { connectOutboundTwilio } from '../distribution/outbound-twilio.ts';
+import { connectOutboundTwilio, startDispatcher } from '../distribution/outbound-twilio.ts';
 import { systemClock } from '../engine/inbound-message.ts';
-import { SurveyVersions } from '../engine/survey-versions.ts';
 import { createLogger } from '../log.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
@@ -26,18 +24,7 @@ export async function runWorker(): Promise<void> {
   catalog.watch();
 
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-  const dispatcher = new Dispatcher({
-    db,
-    api: outbound.api,
-    versions: new SurveyVersions(catalog, logger),
-    statusCallbackUrl: `${publicUrl}/twilio/status`,
-    sendWindow: config.sendWindow,
-    defaultTimezone: config.defaultTimezone,
-    requestTimeoutMs: config.twilioRequestTimeoutMs,
-    logger: logger.child({ component: 'dispatcher' }),
-    clock: systemClock,
-  });
-  dispatcher.start();
+  const dispatcher = startDispatcher(config, { db, outbound, catalog, publicUrl, logger, clock: systemClock });
   logger.info({ api: outbound.apiUrl, database: config.databaseUrl }, 'worker started');
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

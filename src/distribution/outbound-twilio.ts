@@ -1,9 +1,15 @@
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { TwilioCredentials } from '../config/twilio-credentials.ts';
+import type { Clock } from '../engine/inbound-message.ts';
+import { SurveyVersions } from '../engine/survey-versions.ts';
 import { ParleyError } from '../errors.ts';
+import type { Database } from '../storage/tables.ts';
+import type { SurveyCatalog } from '../surveys/survey-catalog.ts';
 import { MessageApi } from '../twilio/message-api.ts';
 import { createTwilioClient } from '../twilio/rest-client.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { type FakeTwilio, startFakeTwilio } from '../twilio-fake/index.ts';
 
 export interface OutboundTwilio {
@@ -105,4 +111,31 @@ function followSandboxServer(outbound: OutboundTwilio, serverUrl: string, creden
       await outbound.close();
     },
   };
+}
+
+export interface DispatcherDeps {
+  db: Kysely<Database>;
+  outbound: OutboundTwilio;
+  catalog: SurveyCatalog;
+  /** Base URL that Twilio calls back, without a trailing slash. */
+  publicUrl: string;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** Creates the dispatcher with the settings of `config` and starts it; the server and the worker both send this way. */
+export function startDispatcher(config: Config, { db, outbound, catalog, publicUrl, logger, clock }: DispatcherDeps): Dispatcher {
+  const dispatcher = new Dispatcher({
+    db,
+    api: outbound.api,
+    versions: new SurveyVersions(catalog, logger),
+    statusCallbackUrl: `${publicUrl}/twilio/status`,
+    sendWindow: config.sendWindow,
+    defaultTimezone: config.defaultTimezone,
+    requestTimeoutMs: config.twilioRequestTimeoutMs,
+    logger: logger.child({ component: 'dispatcher' }),
+    clock,
+  });
+  dispatcher.start();
+  return dispatcher;
 }
