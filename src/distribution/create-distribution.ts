@@ -4,9 +4,8 @@ import { optOutHint } from '../engine/engine-texts.ts';
 import { buildSurveyMachine, initialSnapshot } from '../engine/survey-machine.ts';
 import { contactFields, renderOpening } from '../engine/survey-prompt.ts';
 import { ParleyError } from '../errors.ts';
-import { countSegments } from '../sms/segments.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
-import { OutboxStore } from '../storage/outbox-store.ts';
+import { OutboxStore, pendingMessage } from '../storage/outbox-store.ts';
 import type { Contact, Database, DistributionMode, NewOutboundMessage } from '../storage/tables.ts';
 import { matchLanguage } from '../language-tags.ts';
 import { surveyInLanguage, type SurveyVersion } from '../surveys/survey-file.ts';
@@ -102,30 +101,19 @@ export async function createDistribution(db: Kysely<Database>, request: Distribu
       created_at: now.toISOString(),
     });
 
-    const rows: NewOutboundMessage[] = contacts.map((contact) => {
-      const body = bodyFor(contact);
-      return {
+    const rows: NewOutboundMessage[] = contacts.map((contact) =>
+      pendingMessage({
         distribution_id: id,
         contact_id: contact.id,
         sequence: 0,
         recipient: contact.phone,
         sender: sender.value,
-        body,
-        ...countSegments(body),
-        state: 'pending',
+        body: bodyFor(contact),
         not_before: sendAt.toISOString(),
-        attempts: 0,
-        claimed_at: null,
-        message_sid: null,
-        delivery_status: null,
-        error_code: null,
-        error_message: null,
-        skip_reason: null,
         session_id: null,
         created_at: now.toISOString(),
-        sent_at: null,
-      };
-    });
+      }),
+    );
     await outbox.insertMessages(rows);
 
     // A join rather than a list of phones, which would pass SQLite's limit on bound values for large lists.

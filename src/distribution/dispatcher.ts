@@ -11,7 +11,7 @@ import { maskPhone } from '../log.ts';
 import { countSegments } from '../sms/segments.ts';
 import { findContactByPhone } from '../storage/contact-lookup.ts';
 import { ConversationStore } from '../storage/conversation-store.ts';
-import { type DueMessage, OutboxStore } from '../storage/outbox-store.ts';
+import { type DueMessage, OutboxStore, pendingMessage } from '../storage/outbox-store.ts';
 import type { Database, Distribution, NewOutboundMessage, OutboundMessage } from '../storage/tables.ts';
 import { surveyInLanguage } from '../surveys/survey-file.ts';
 import type { CreatedMessage, MessageApi, OutboundSender } from '../twilio/message-api.ts';
@@ -346,31 +346,24 @@ export class Dispatcher {
     sessionId: number,
     now: Date,
   ): Promise<void> {
-    const { version } = await this.#options.versions.load(distribution.survey_hash, new ConversationStore(this.#options.db));
+    // Through the transaction: a query on the database itself would wait for the transaction to end.
+    const { version } = await this.#options.versions.load(distribution.survey_hash, new ConversationStore(trx));
     const session = await trx.selectFrom('sessions').select('language').where('id', '=', sessionId).executeTakeFirst();
     const survey = surveyInLanguage(version, session?.language);
-    const reminders: NewOutboundMessage[] = survey.reminders.map((reminder, index) => ({
-      distribution_id: row.distribution_id,
-      contact_id: row.contact_id,
-      sequence: index + 1,
-      recipient: row.recipient,
-      sender: row.sender,
-      // The question is added when the reminder is sent, since the respondent may have moved on.
-      body: reminder.text,
-      ...countSegments(reminder.text),
-      state: 'pending',
-      not_before: new Date(now.getTime() + reminder.afterMs).toISOString(),
-      attempts: 0,
-      claimed_at: null,
-      message_sid: null,
-      delivery_status: null,
-      error_code: null,
-      error_message: null,
-      skip_reason: null,
-      session_id: sessionId,
-      created_at: now.toISOString(),
-      sent_at: null,
-    }));
+    const reminders: NewOutboundMessage[] = survey.reminders.map((reminder, index) =>
+      pendingMessage({
+        distribution_id: row.distribution_id,
+        contact_id: row.contact_id,
+        sequence: index + 1,
+        recipient: row.recipient,
+        sender: row.sender,
+        // The question is added when the reminder is sent, since the respondent may have moved on.
+        body: reminder.text,
+        not_before: new Date(now.getTime() + reminder.afterMs).toISOString(),
+        session_id: sessionId,
+        created_at: now.toISOString(),
+      }),
+    );
     await store.insertMessages(reminders);
   }
 

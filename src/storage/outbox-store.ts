@@ -1,7 +1,27 @@
 import type { Kysely, Transaction } from 'kysely';
+import { countSegments } from '../sms/segments.ts';
 import type { Contact, Database, DeliveryStatus, Distribution, NewOutboundMessage, OutboundMessage } from './tables.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Builds a pending outbox row: its segments counted now, and nothing sent, claimed or recorded yet. */
+export function pendingMessage(
+  row: Pick<NewOutboundMessage, 'distribution_id' | 'contact_id' | 'sequence' | 'recipient' | 'sender' | 'body' | 'not_before' | 'session_id' | 'created_at'>,
+): NewOutboundMessage {
+  return {
+    ...row,
+    ...countSegments(row.body),
+    state: 'pending',
+    attempts: 0,
+    claimed_at: null,
+    message_sid: null,
+    delivery_status: null,
+    error_code: null,
+    error_message: null,
+    skip_reason: null,
+    sent_at: null,
+  };
+}
 
 /** An outbox row with what the dispatcher needs to decide about it. */
 export interface DueMessage extends OutboundMessage {
