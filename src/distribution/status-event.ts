@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ConversationStore } from '../storage/conversation-store.ts';
 import { DeliveryStatusStore } from '../storage/delivery-status-store.ts';
 import type { Database, DeliveryStatus } from '../storage/tables.ts';
 import type { WebhookFields } from '../twilio/webhook-form.ts';
@@ -85,7 +86,7 @@ export async function recordStatusEvent(db: Kysely<Database>, event: StatusEvent
       const respondent = event.to ?? message?.recipient;
       const channel = message?.sender ?? event.messagingServiceSid ?? event.from;
       if (respondent !== undefined && channel !== undefined) {
-        await store.suppress({ respondent, channel, source: 'twilio_21610', message_sid: event.messageSid, created_at: now });
+        await new ConversationStore(trx).suppress({ respondent, channel, source: 'twilio_21610', message_sid: event.messageSid, created_at: now });
         suppression = { respondent, channel };
       }
     }

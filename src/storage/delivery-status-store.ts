@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, DeliveryStatus, OutboundMessage, SuppressionsTable } from './tables.ts';
+import type { Database, DeliveryStatus, OutboundMessage } from './tables.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -85,14 +85,5 @@ export class DeliveryStatusStore {
       })
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
-  }
-
-  /** Adds the respondent to the suppression list; an existing entry keeps its first source and time. */
-  async suppress(entry: SuppressionsTable): Promise<void> {
-    await this.#db
-      .insertInto('suppressions')
-      .values(entry)
-      .onConflict((oc) => oc.columns(['respondent', 'channel']).doNothing())
-      .execute();
   }
 }
