@@ -2,6 +2,7 @@ import { type CountryCode, isSupportedCountry, ParseError, parsePhoneNumberWithE
 import { isTimezone } from '../config/config.ts';
 import { ParleyError } from '../errors.ts';
 import { canonicalizeLanguage } from '../language-tags.ts';
+import type { ContactInput } from './contact-store.ts';
 import { readCsvRecords } from './csv-records.ts';
 
 /** Columns with a meaning of their own. Every other column goes into `fields`. */
@@ -9,24 +10,15 @@ export const CONTACT_COLUMNS = ['phone', 'first_name', 'last_name', 'language', 
 
 /**
  * A valid row of a contact file. An undefined property was an empty cell, so
- * importing the row keeps the value already stored for it.
+ * importing the row keeps the value already stored for it. The language is a
+ * canonical BCP 47 tag (`pt-BR`), and the time zone is in Intl's canonical spelling.
  */
-export interface ContactCsvRow {
+export interface ContactCsvRow extends ContactInput {
   /**
    * Line where the row starts, counting the header as line 1. For a phone number that
    * appears more than once, the line of its last row.
    */
   line: number;
-  /** E.164, such as +12015550123. */
-  phone: string;
-  firstName: string | undefined;
-  lastName: string | undefined;
-  /** Canonical BCP 47 tag, such as `pt-BR`. */
-  language: string | undefined;
-  /** IANA time zone, in Intl's canonical spelling. */
-  timezone: string | undefined;
-  /** Non-empty cells of the other columns, keyed by lower-case column name. */
-  fields: Record<string, string>;
 }
 
 /** A row that was skipped (`error`) or imported with a remark (`warning`). */
