@@ -34,7 +34,7 @@ export interface Config {
    * itself, or in sandbox mode the fake that the server starts.
    */
   twilioApiUrl: string | undefined;
-  /** Who distributions send from; undefined when neither TWILIO_FROM nor TWILIO_MESSAGING_SERVICE_SID is set outside sandbox mode. */
+  /** Sender of new distributions; undefined outside sandbox mode when neither TWILIO_FROM nor TWILIO_MESSAGING_SERVICE_SID is set. */
   sender: Sender | undefined;
   /** How long one request to Twilio's REST API may take, in milliseconds. */
   twilioRequestTimeoutMs: number;
@@ -198,7 +198,7 @@ function parseSendWindow(value: string | undefined, problems: string[]): SendWin
   return { startMinute, endMinute };
 }
 
-/** Returns whether Intl knows `zone` as an IANA time zone. */
+/** Returns whether Intl accepts `zone` as an IANA time zone. */
 export function isTimezone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

@@ -56,7 +56,7 @@ const BATCH = 200;
  * sent twice and never lost, as long as Twilio lists a message it accepted.
  *
  * NOTE: the lookup trusts Twilio to have carried out or dropped a request by the end
- * of the lease; a request that Twilio carried out later would be sent twice.
+ * of the lease. A request that Twilio carried out later would be sent twice.
  */
 export class Dispatcher {
   readonly #options: Required<DispatcherOptions>;

@@ -17,7 +17,7 @@ export function withOptOutHint(text: string, hint = OPT_OUT_HINT): string {
   return MENTIONS_STOP.test(text) ? text : joinParagraphs(text, hint);
 }
 
-/** The values a link-mode text can use: `{{link}}`, `{{title}}`, the contact's names and phone, and every extra CSV column. */
+/** Returns the values a link-mode text can use: `{{link}}`, `{{title}}`, the contact's names and phone, and every extra CSV column. */
 export function placeholderValues(contact: Contact, extra: Record<string, string>): Record<string, string> {
   const fields = JSON.parse(contact.fields) as Record<string, string>;
   const own = { ...fields, phone: contact.phone, first_name: contact.first_name ?? '', last_name: contact.last_name ?? '' };

@@ -45,8 +45,8 @@ export async function fetchSandboxApiUrl(serverUrl: string): Promise<string> {
 
 /**
  * Connects to the Twilio REST API that distributions send through: TWILIO_API_URL
- * when set, else Twilio itself; in sandbox mode (no Twilio account configured), a
- * fake Twilio on 127.0.0.1 started here, so that sending works on a fresh clone and
+ * when set, else Twilio itself. In sandbox mode, with no Twilio account configured,
+ * it starts a fake Twilio on 127.0.0.1, so that sending works on a fresh clone and
  * nothing leaves the machine.
  */
 export async function connectOutboundTwilio(

@@ -153,7 +153,7 @@ export interface ContactListMembersTable {
 
 export type DistributionMode = 'interactive' | 'link';
 
-/** What kind of sender a distribution uses; it sets the default sending rate. */
+/** Kind of sender a distribution uses, which sets the default sending rate. */
 export type SenderKind = 'long_code' | 'toll_free' | 'short_code' | 'alphanumeric' | 'messaging_service';
 
 export interface DistributionsTable {
@@ -173,7 +173,7 @@ export interface DistributionsTable {
 }
 
 /**
- * Where an outbound message is in the outbox:
+ * State of an outbound message in the outbox:
  * - `pending`: waiting for its time, the quiet hours to end, or the sender's rate;
  * - `sending`: claimed, and the request to Twilio may be in flight;
  * - `sent`: Twilio accepted it (`message_sid` is set);

@@ -66,7 +66,7 @@ function answerKind(item: LogicItem): AnswerKind {
  */
 const SUMMABLE_KINDS: readonly AnswerKind[] = ['number', 'boolean', 'choice'];
 
-/** Why the answers of a question type that cannot be summed have no number, by type. */
+/** Reasons, by question type, that the answers of a type that cannot be summed have no number. */
 const UNSUMMABLE_REASONS: Partial<Record<string, string>> = {
   text: 'whose answers are text, not numbers',
   date: 'whose answers are dates, not numbers',

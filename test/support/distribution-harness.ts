@@ -96,7 +96,7 @@ export async function createDistributionHarness(options: DistributionHarnessOpti
     }
   }
 
-  /** Creates a distribution from the sender above, sending now unless told otherwise. */
+  /** Creates a distribution from the sender above, sending now unless the request sets `sendAt`. */
   async function send(request: Partial<DistributionRequest> & { surveyId: string; listName: string }): Promise<number> {
     const survey = catalog.get(request.surveyId);
     if (survey === undefined) throw new Error(`no survey ${request.surveyId}`);
