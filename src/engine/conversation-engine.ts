@@ -277,12 +277,14 @@ export class ConversationEngine {
     const { survey } = compiled.version;
     const end = reachedEnd(survey, next);
     const scores = computeScores(survey.scores, next.context.answers);
-    await store.updateSession(sessionId, {
+    await store.saveProgress(sessionId, {
       snapshot: JSON.stringify(compiled.machine.getPersistedSnapshot(next)),
       last_activity_at: now.toISOString(),
       expires_at: new Date(now.getTime() + survey.expiresAfterMs).toISOString(),
       scores: Object.keys(survey.scores).length === 0 ? null : JSON.stringify(scores),
-      ...(end === undefined ? {} : { status: endedStatus(end), end_id: end.id, ended_at: now.toISOString() }),
+      status: end === undefined ? 'active' : endedStatus(end),
+      end_id: end?.id ?? null,
+      ended_at: end === undefined ? null : now.toISOString(),
     });
     if (end !== undefined) this.#logger.info({ sessionId, endId: end.id, screenedOut: end.screenOut }, 'session ended');
   }

@@ -1,10 +1,12 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { PreparedQuery } from './prepared-query.ts';
 import type {
+  AnswersTable,
   Database,
-  NewAnswer,
-  NewMessage,
+  MessagesTable,
   NewSession,
   Session,
+  SessionStatus,
   SessionUpdate,
   SurveyVersionsTable,
   SuppressionsTable,
@@ -12,11 +14,53 @@ import type {
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-/**
- * The queries the conversation engine needs, on whichever executor it is given
- * (usually the transaction of one inbound message). Only Kysely's portable query
- * builder is used, so the same code runs on the PostgreSQL dialect.
- */
+/** A message row with every column given, as the prepared insert needs. */
+export type MessageRow = Omit<Selectable<MessagesTable>, 'id'>;
+/** An answer row with every column given, as the prepared insert needs. */
+export type AnswerRow = Omit<Selectable<AnswersTable>, 'id'>;
+
+/** The session columns written after each reply. `status` stays `active` until the survey ends. */
+export interface SessionProgress {
+  snapshot: string;
+  last_activity_at: string;
+  expires_at: string;
+  scores: string | null;
+  status: SessionStatus;
+  end_id: string | null;
+  ended_at: string | null;
+}
+
+// The statements every inbound message runs, compiled once per transaction (see PreparedQuery).
+const messageReply = new PreparedQuery((db, values: { messageSid: string }) =>
+  db.selectFrom('messages').select('reply').where('message_sid', '=', values.messageSid),
+);
+const claimMessage = new PreparedQuery((db, row: MessageRow) =>
+  db
+    .insertInto('messages')
+    .values(row)
+    .onConflict((oc) => oc.column('message_sid').doNothing())
+    .returning('id'),
+);
+// The status is written into the SQL rather than bound: SQLite can rely on the partial
+// index `sessions_one_active` only when the condition matches the index's own, and with
+// a bound status the lookup took four times as long.
+const activeSession = new PreparedQuery((db, values: { respondent: string; channel: string }) =>
+  db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('respondent', '=', values.respondent)
+    .where('channel', '=', values.channel)
+    .where('status', '=', sql.lit('active')),
+);
+const suppression = new PreparedQuery((db, values: { respondent: string; channel: string }) =>
+  db.selectFrom('suppressions').select('respondent').where('respondent', '=', values.respondent).where('channel', '=', values.channel),
+);
+const insertAnswer = new PreparedQuery((db, row: AnswerRow) => db.insertInto('answers').values(row));
+const saveProgress = new PreparedQuery((db, values: SessionProgress & { id: number }) => {
+  const { id, ...progress } = values;
+  return db.updateTable('sessions').set(progress).where('id', '=', id);
+});
+
 export class ConversationStore {
   readonly #db: Executor;
 
@@ -25,7 +69,7 @@ export class ConversationStore {
   }
 
   async findMessageReply(messageSid: string): Promise<{ reply: string | null } | undefined> {
-    return this.#db.selectFrom('messages').select('reply').where('message_sid', '=', messageSid).executeTakeFirst();
+    return messageReply.executeTakeFirst(this.#db, { messageSid });
   }
 
   /**
@@ -33,29 +77,13 @@ export class ConversationStore {
    *
    * @returns false when the MessageSid is already stored, so the caller can roll back.
    */
-  async insertMessage(message: NewMessage): Promise<boolean> {
-    const inserted = await this.#db
-      .insertInto('messages')
-      .values(message)
-      .onConflict((oc) => oc.column('message_sid').doNothing())
-      .returning('id')
-      .executeTakeFirst();
+  async insertMessage(message: MessageRow): Promise<boolean> {
+    const inserted = await claimMessage.executeTakeFirst(this.#db, message);
     return inserted !== undefined;
   }
 
-  /**
-   * The status is written into the SQL rather than bound: SQLite can rely on the partial
-   * index `sessions_one_active` only when the condition matches the index's own, and with
-   * a bound status the lookup took four times as long.
-   */
   async findActiveSession(respondent: string, channel: string): Promise<Session | undefined> {
-    return this.#db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('respondent', '=', respondent)
-      .where('channel', '=', channel)
-      .where('status', '=', sql.lit('active'))
-      .executeTakeFirst();
+    return activeSession.executeTakeFirst(this.#db, { respondent, channel });
   }
 
   async findLatestSession(respondent: string, channel: string): Promise<Session | undefined> {
@@ -78,17 +106,17 @@ export class ConversationStore {
     await this.#db.updateTable('sessions').set(update).where('id', '=', id).execute();
   }
 
-  async insertAnswer(answer: NewAnswer): Promise<void> {
-    await this.#db.insertInto('answers').values(answer).execute();
+  /** Records a session's state after a reply. Every column is written, so that the statement has one shape. */
+  async saveProgress(id: number, progress: SessionProgress): Promise<void> {
+    await saveProgress.execute(this.#db, { id, ...progress });
+  }
+
+  async insertAnswer(answer: AnswerRow): Promise<void> {
+    await insertAnswer.execute(this.#db, answer);
   }
 
   async isSuppressed(respondent: string, channel: string): Promise<boolean> {
-    const row = await this.#db
-      .selectFrom('suppressions')
-      .select('respondent')
-      .where('respondent', '=', respondent)
-      .where('channel', '=', channel)
-      .executeTakeFirst();
+    const row = await suppression.executeTakeFirst(this.#db, { respondent, channel });
     return row !== undefined;
   }
 
