@@ -7,6 +7,7 @@ import { type ChatOptions, runChat } from './chat-command.ts';
 import { runCheck } from './check-command.ts';
 import { type ContactsImportOptions, runContactsImportCommand } from './contacts-command.ts';
 import { type ExportCommandOptions, runExportCommand } from './export-command.ts';
+import { limitHeapGrowth } from './heap-growth.ts';
 import { runGraph } from './graph-command.ts';
 import { runCancelCommand } from './cancel-command.ts';
 import { runSendCommand, type SendCommandOptions } from './send-command.ts';
@@ -23,6 +24,7 @@ program
   .command('serve', { isDefault: true })
   .description('Run the webhook server (configured by environment variables; see the README).')
   .action(async () => {
+    limitHeapGrowth();
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
     let server: RunningServer;
@@ -162,6 +164,7 @@ program
   .command('worker')
   .description('Send the outbox without serving webhooks (the server already sends it; run this to send from another process).')
   .action(async () => {
+    limitHeapGrowth();
     await runWorker();
   });
 
