@@ -16,15 +16,23 @@ export function startBenchServer(args: string[], env: Record<string, string>): P
 
   return new Promise((resolve, reject) => {
     let buffered = '';
+    let listening = false;
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
+        // The load generator shares this process, so lines after start-up are only
+        // scanned for errors, not parsed.
+        if (listening) {
+          if (ERROR_LEVEL.test(line)) console.error(line);
+          continue;
+        }
         const entry = JSON.parse(line) as { port?: number; level?: number; msg?: string };
         if (entry.level !== undefined && entry.level >= 50) console.error(line);
         if (typeof entry.port === 'number' && /listening/i.test(entry.msg ?? '')) {
+          listening = true;
           resolve({
             child,
             port: entry.port,
@@ -40,6 +48,9 @@ export function startBenchServer(args: string[], env: Record<string, string>): P
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening`)));
   });
 }
+
+/** Pino's error and fatal levels, as they appear in a JSON log line. */
+const ERROR_LEVEL = /"level":[56]0\b/;
 
 function readRss(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -19,6 +19,7 @@ interface BenchOptions {
   connections: number[];
   sessions: number[];
   memoryRequests: number;
+  memorySessions: number;
   outboundInvites: number;
   out: string;
   profile: boolean;
@@ -38,12 +39,14 @@ const program = new Command()
   .option('--connections <list>', 'concurrent connections, comma-separated', toNumberList, [32, 128])
   .option('--sessions <list>', 'existing sessions for the scale runs, comma-separated', toNumberList, [10_000, 1_000_000])
   .option('--memory-requests <count>', 'webhooks sent in the memory run (0 skips it)', toNumber, 1_000_000)
+  .option('--memory-sessions <count>', 'existing sessions in the memory run, enough to keep each respondent mid-survey', toNumber, 100_000)
   .option('--outbound-invites <count>', 'invitations sent in the outbound run (0 skips it)', toNumber, 5_000)
   .option('--out <file>', 'where to write the results', path.join(BENCH_DIR, 'results.json'))
   .option('--profile', 'write CPU profiles of the Parley runs to bench/profiles', false);
 
 
-async function main({ duration, connections, sessions, memoryRequests, outboundInvites, out }: BenchOptions): Promise<void> {
+async function main({ duration, connections, sessions, memoryRequests, memorySessions, outboundInvites, out }: BenchOptions): Promise<void> {
+  const started = performance.now();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const surveysDir = path.join(workDir, 'surveys');
   fs.mkdirSync(surveysDir);
@@ -71,9 +74,10 @@ async function main({ duration, connections, sessions, memoryRequests, outboundI
       await parley.stop();
     }
 
-    const memory = memoryRequests > 0 ? await measureMemory(workDir, version, smallest, memoryRequests) : undefined;
+    const memory = memoryRequests > 0 ? await measureMemory(workDir, version, memorySessions, memoryRequests) : undefined;
     const outbound = outboundInvites > 0 ? await measureOutbound(workDir, version, outboundInvites) : undefined;
-    const report = summarize(rows, memory, outbound, { duration, smallest, larger });
+    const report = summarize(rows, memory, outbound, { duration, smallest, larger, memorySessions });
+    report.benchSeconds = Math.round((performance.now() - started) / 1000);
     fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     printTable(rows, report);
     console.log(`\nResults written to ${path.relative(process.cwd(), out)}`);
@@ -115,6 +119,9 @@ async function measure(server: BenchServer, connections: number, duration: numbe
 
 interface MemoryResult {
   requests: number;
+  sessions: number;
+  requestsPerSecond: number;
+  latencyP99Ms: number;
   rssStartMb: number;
   rssPeakMb: number;
   rssEndMb: number;
@@ -133,6 +140,9 @@ async function measureMemory(workDir: string, version: ReturnType<typeof parseSu
   const toMb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
   return {
     requests: result.requests,
+    sessions,
+    requestsPerSecond: Math.round(result.requestsPerSecond),
+    latencyP99Ms: result.latencyP99Ms,
     rssStartMb: toMb(samples[0]!),
     rssPeakMb: toMb(Math.max(...samples)),
     rssEndMb: toMb(samples.at(-1)!),
@@ -144,7 +154,7 @@ function summarize(
   rows: Row[],
   memory: MemoryResult | undefined,
   outbound: OutboundResult | undefined,
-  settings: { duration: number; smallest: number; larger: number[] },
+  settings: { duration: number; smallest: number; larger: number[]; memorySessions: number },
 ) {
   const find = (name: string, connections: number, extra: Partial<Row> = {}) =>
     rows.find((row) => row.name === name && row.connections === connections && Object.entries(extra).every(([key, value]) => row[key as keyof Row] === value));
@@ -167,6 +177,8 @@ function summarize(
     ratios,
     memory,
     outbound,
+    /** Wall time of the whole run, set once it has finished. */
+    benchSeconds: 0,
   };
 }
 
@@ -181,9 +193,12 @@ function printTable(rows: Row[], report: ReturnType<typeof summarize>): void {
   console.log('\nRatios:');
   for (const [name, value] of Object.entries(report.ratios)) console.log(`  ${name}: ${value}`);
   if (report.memory !== undefined) {
-    const { requests, rssStartMb, rssPeakMb, rssEndMb } = report.memory;
-    console.log(`Memory: RSS ${rssStartMb} MB at start, ${rssPeakMb} MB peak, ${rssEndMb} MB after ${requests} webhooks`);
+    const { requests, sessions, requestsPerSecond, latencyP99Ms, rssStartMb, rssPeakMb, rssEndMb } = report.memory;
+    console.log(
+      `Memory: RSS ${rssStartMb} MB at start, ${rssPeakMb} MB peak, ${rssEndMb} MB after ${requests} webhooks to ${sessions} sessions (${requestsPerSecond} req/s, p99 ${latencyP99Ms} ms)`,
+    );
   }
+  console.log(`Bench time: ${report.benchSeconds} s`);
   if (report.outbound !== undefined) {
     const { invites, dispatcherPerSecond, directClientPerSecond } = report.outbound;
     console.log(

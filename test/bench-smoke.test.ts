@@ -14,7 +14,7 @@ it('bench smoke run', async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-')), 'results.json');
   await run(
     process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', '--duration', '1', '--connections', '4', '--sessions', '200,400', '--memory-requests', '300', '--outbound-invites', '40', '--out', out],
+    ['--import', 'tsx', 'bench/run.ts', '--duration', '1', '--connections', '4', '--sessions', '200,400', '--memory-requests', '300', '--memory-sessions', '200', '--outbound-invites', '40', '--out', out],
     { cwd: ROOT, timeout: 120_000 },
   );
 
@@ -39,5 +39,6 @@ it('bench smoke run', async () => {
   expect(report.outbound.invites).toBe(40);
   expect(report.outbound.dispatcherPerSecond).toBeGreaterThan(0);
   expect(report.memory.requests).toBe(300);
+  expect(report.memory.sessions).toBe(200);
   expect(report.memory.rssEndMb).toBeGreaterThan(0);
 }, 120_000);
