@@ -7,9 +7,13 @@ import { messagesOf } from '../src/cli/twilio-phone.ts';
 import { signTwilioRequest } from '../src/twilio/webhook-signature.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, encodeForm, inboundFields, newMessageSid, writeSurvey } from './support/harness.ts';
 import { type ServerProcess, startServerProcess } from './support/processes.ts';
+import { byTestScale } from './support/test-scale.ts';
 
-const QUESTION_COUNT = 12;
-const RESPONDENTS = 24;
+// Each respondent sends its messages one after another, so up to RESPONDENTS requests are
+// in flight when the server is killed, which happens halfway through all the messages.
+const QUESTION_COUNT = byTestScale({ reduced: 12, full: 40 });
+const RESPONDENTS = byTestScale({ reduced: 24, full: 500 });
+const TEST_TIMEOUT_MS = byTestScale({ reduced: 60_000, full: 600_000 });
 const PUBLIC_URL = 'https://surveys.example.org';
 
 // Every answer names its question, so an answer stored against the wrong question shows.
@@ -125,7 +129,7 @@ describe('crash safety', () => {
       expect(messagesOf(delivery.acknowledged!)).toEqual(stored.get(delivery.sid) === null ? [] : [stored.get(delivery.sid)]);
     }
     db.close();
-  }, 60_000);
+  }, TEST_TIMEOUT_MS);
 
   it('stores each answer against its own question', () => {
     const db = openReadOnly();
@@ -164,10 +168,11 @@ describe('crash safety', () => {
     const after = openReadOnly();
     expect({ messages: count(after, 'messages'), answers: count(after, 'answers'), sessions: count(after, 'sessions') }).toEqual(counts);
     after.close();
-  }, 60_000);
+  }, TEST_TIMEOUT_MS);
 
   it('drains requests in flight on SIGTERM', async () => {
-    const inFlight = Array.from({ length: RESPONDENTS }, (_, index) => deliver(server.port, newDelivery(respondentNumber(index + 100), 'CRASH')));
+    // Numbers after the first RESPONDENTS, so each request starts a new session.
+    const inFlight = Array.from({ length: RESPONDENTS }, (_, index) => deliver(server.port, newDelivery(respondentNumber(RESPONDENTS + index), 'CRASH')));
     await new Promise((resolve) => setTimeout(resolve, 2));
     const exitCode = server.stop('SIGTERM');
     const settled = await Promise.allSettled(inFlight);
@@ -183,5 +188,5 @@ describe('crash safety', () => {
     const db = openReadOnly();
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
-  }, 60_000);
+  }, TEST_TIMEOUT_MS);
 });

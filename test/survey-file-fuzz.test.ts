@@ -5,13 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { SurveyError } from '../src/errors.ts';
 import { parseSurveyFile, type SurveyVersion } from '../src/surveys/survey-file.ts';
 import { REPO_SURVEYS_DIR } from './support/harness.ts';
+import { byTestScale } from './support/test-scale.ts';
 
 // Property-based tests of parseSurveyFile: for any text it returns a SurveyVersion or
 // throws a SurveyError whose problems are non-empty strings, and it agrees with JSON.parse
 // on which texts are JSON. fast-check prints the seed and the shrunk input on failure.
 
 const FILE = 'surveys/fuzz.json';
-const PROPERTY_TIMEOUT_MS = 60_000;
+// Full sizes run every property ten times as often.
+const RUN_FACTOR = byTestScale({ reduced: 1, full: 10 });
+const PROPERTY_TIMEOUT_MS = 60_000 * RUN_FACTOR;
 // Generated inputs parse in about a millisecond or less, so a parse this slow is runaway work.
 const MAX_PARSE_MS = 500;
 // parseSurveyFile rejects JSON nested deeper than this, although JSON.parse accepts it.
@@ -263,21 +266,22 @@ const mutatedSurvey = fc
 // ---------------------------------------------------------------------------
 
 describe('parseSurveyFile with generated input', () => {
+  // Only the full size needs more than Vitest's default timeout of 5 seconds.
   it('accepts valid surveys in any layout', () => {
     fc.assert(
       fc.property(fc.nat({ max: VALID_SURVEYS.length - 1 }), layout, (base, chosenLayout) => {
         expect(checkAnyText(serialize(VALID_SURVEYS[base], chosenLayout))).toEqual({ accepted: true });
       }),
-      { numRuns: 50 },
+      { numRuns: 50 * RUN_FACTOR },
     );
-  });
+  }, byTestScale({ reduced: undefined, full: PROPERTY_TIMEOUT_MS }));
 
   it('throws only SurveyError for any string', () => {
     fc.assert(
       fc.property(anyText, (source) => {
         checkAnyText(source);
       }),
-      { numRuns: 1_500 },
+      { numRuns: 1_500 * RUN_FACTOR },
     );
   }, PROPERTY_TIMEOUT_MS);
 
@@ -286,7 +290,7 @@ describe('parseSurveyFile with generated input', () => {
       fc.property(tokenSoup, (source) => {
         checkAnyText(source);
       }),
-      { numRuns: 2_000 },
+      { numRuns: 2_000 * RUN_FACTOR },
     );
   }, PROPERTY_TIMEOUT_MS);
 
@@ -295,7 +299,7 @@ describe('parseSurveyFile with generated input', () => {
       fc.property(fc.jsonValue(), layout, (value, chosenLayout) => {
         checkAnyText(serialize(value, chosenLayout));
       }),
-      { numRuns: 1_500 },
+      { numRuns: 1_500 * RUN_FACTOR },
     );
   }, PROPERTY_TIMEOUT_MS);
 
@@ -305,7 +309,7 @@ describe('parseSurveyFile with generated input', () => {
         const outcome = checkAnyText(source);
         if (mutations === 0) expect(outcome).toEqual({ accepted: true });
       }),
-      { numRuns: 3_000 },
+      { numRuns: 3_000 * RUN_FACTOR },
     );
   }, PROPERTY_TIMEOUT_MS);
 });

@@ -15,14 +15,18 @@ import {
   inboundFields,
   type Harness,
 } from './support/harness.ts';
+import { byTestScale } from './support/test-scale.ts';
 
 // Property-based tests that post generated requests to POST /twilio/messages through
 // the real app. fast-check prints the seed and the shrunk request when a property fails.
 
 const FORM = 'application/x-www-form-urlencoded';
 const DOCUMENTED_STATUSES = [200, 400, 403, 413, 415];
-const MIN_GENERATED_REQUESTS = 10_000;
-const PROPERTY_TIMEOUT_MS = 120_000;
+// Full sizes run every property ten times as often. Both sizes send at least 10,000
+// requests, the minimum this suite must generate.
+const RUN_FACTOR = byTestScale({ reduced: 1, full: 10 });
+const MIN_GENERATED_REQUESTS = 10_000 * RUN_FACTOR;
+const PROPERTY_TIMEOUT_MS = 120_000 * RUN_FACTOR;
 
 // Characters outside the XML 1.0 Char production. A document that contains one is not well-formed.
 const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -567,7 +571,7 @@ describe('POST /twilio/messages with generated requests', () => {
         expect([...deserved]).toContain(response.status);
         expect(await countStored()).toBe(before);
       }),
-      { numRuns: 4_500 },
+      { numRuns: 4_500 * RUN_FACTOR },
     );
   }, PROPERTY_TIMEOUT_MS);
 
@@ -603,7 +607,7 @@ describe('POST /twilio/messages with generated requests', () => {
         expect(await countStored()).toBe(before + 1);
         expect(await storedBody(messageSid)).toBe(firstOf(wire, 'Body'));
       }),
-      { numRuns: 2_500 },
+      { numRuns: 2_500 * RUN_FACTOR },
     );
   }, PROPERTY_TIMEOUT_MS);
 
@@ -629,7 +633,7 @@ describe('POST /twilio/messages with generated requests', () => {
           expect(await countStored()).toBe(before);
         }
       }),
-      { numRuns: 3_000 },
+      { numRuns: 3_000 * RUN_FACTOR },
     );
   }, PROPERTY_TIMEOUT_MS);
 
@@ -659,7 +663,7 @@ describe('POST /twilio/messages with generated requests', () => {
           expect(await storedBody(fields.MessageSid as string)).toBe(fields.Body);
         }
       }),
-      { numRuns: 64 },
+      { numRuns: 64 * RUN_FACTOR },
     );
   }, PROPERTY_TIMEOUT_MS);
 
@@ -668,7 +672,7 @@ describe('POST /twilio/messages with generated requests', () => {
   });
 
   // Runs after the properties above and counts the requests they sent.
-  it('sent at least 10,000 requests', () => {
+  it(`sent at least ${MIN_GENERATED_REQUESTS.toLocaleString('en-US')} requests`, () => {
     expect(generatedRequests).toBeGreaterThanOrEqual(MIN_GENERATED_REQUESTS);
   });
 });
