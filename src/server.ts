@@ -1,3 +1,4 @@
+import type { ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Kysely } from 'kysely';
@@ -19,6 +20,9 @@ import { SurveyCatalog } from './surveys/survey-catalog.ts';
 
 /** How often sessions past their expiry time are marked expired. */
 const EXPIRY_SWEEP_MS = 60_000;
+
+/** Upper bound on the time a client may take to send a request's headers, in milliseconds. */
+const MAX_HEADERS_TIMEOUT_MS = 10_000;
 
 export interface RunningServer {
   /** The port actually bound, useful when the config asked for port 0. */
@@ -93,7 +97,13 @@ export async function startServer(config: Config, { logger, clock = systemClock 
   }
   handle = createApp({ engine, authToken: credentials.authToken, publicUrl, logger, db, clock, sandboxTwilioApiUrl: outbound.fake?.url }).fetch;
   logger.info(
-    { port, host: config.host, webhook: `${publicUrl}/twilio/messages`, statusCallback: `${publicUrl}/twilio/status` },
+    {
+      port,
+      host: config.host,
+      webhook: `${publicUrl}/twilio/messages`,
+      statusCallback: `${publicUrl}/twilio/status`,
+      requestTimeoutMs: config.requestTimeoutMs,
+    },
     'Parley is listening',
   );
 
@@ -129,9 +139,30 @@ type AppFetch = Parameters<typeof serve>[0]['fetch'];
 
 function listen(fetch: AppFetch, config: Config): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    const serverOptions = timeoutOptions(config.requestTimeoutMs);
+    const server = serve({ fetch, port: config.port, hostname: config.host, serverOptions }, () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
   });
+}
+
+/**
+ * Builds the Node HTTP server's timeouts, so a client that connects and then stalls before
+ * finishing its request gets a 408 and loses the connection instead of holding it open.
+ */
+function timeoutOptions(requestTimeoutMs: number): ServerOptions {
+  return {
+    // Twilio waits 15 s for a webhook's response, connecting included, and then tries the
+    // fallback URL (Twilio error 11205), so a request still arriving after that is useless.
+    requestTimeout: requestTimeoutMs,
+    // Node rejects a headersTimeout above requestTimeout. Headers are at most 16 KiB (Node's
+    // default maxHeaderSize), so a client that needs more than 10 s for them has stalled.
+    headersTimeout: Math.min(requestTimeoutMs, MAX_HEADERS_TIMEOUT_MS),
+    // Node checks both deadlines only on this interval (30 s by default). Checking every second,
+    // or every quarter of a timeout under 4 s, closes a stalled request soon after its deadline.
+    connectionsCheckingInterval: Math.min(1_000, Math.ceil(requestTimeoutMs / 4)),
+    // keepAliveTimeout stays at Node's default of 5 s, which closes a connection left idle
+    // after a response.
+  };
 }
 
 function listenError(error: NodeJS.ErrnoException, { host, port }: Config): Error {

@@ -98,6 +98,16 @@ describe('loadConfig', () => {
     expect(problemsOf({ PORT: '70000' })).toEqual(['PORT "70000" is invalid: expected a whole number from 0 to 65535.']);
   });
 
+  it('reads REQUEST_TIMEOUT_MS, 15 s by default', () => {
+    expect(loadConfig({}).requestTimeoutMs).toBe(15_000);
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '2500' }).requestTimeoutMs).toBe(2500);
+  });
+
+  it.each(['abc', '500', '300001', '1.5e3'])('rejects REQUEST_TIMEOUT_MS %s', (value) => {
+    expect(problemsOf({ REQUEST_TIMEOUT_MS: value })).toEqual([`REQUEST_TIMEOUT_MS "${value}" is invalid: expected a whole number from 1000 to 300000.`]);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: value })).toThrow(`REQUEST_TIMEOUT_MS "${value}" is invalid`);
+  });
+
   it('names the error class', () => {
     expect(() => loadConfig({ PORT: '-1' })).toThrow(/^Invalid configuration:\n {2}- PORT "-1" is invalid/);
   });

@@ -38,6 +38,11 @@ export interface Config {
   sender: Sender | undefined;
   /** How long one request to Twilio's REST API may take, in milliseconds. */
   twilioRequestTimeoutMs: number;
+  /**
+   * Maximum time, in milliseconds, for a client to send one whole request, headers and body,
+   * to Parley's HTTP server. After it the server responds with 408 and closes the connection.
+   */
+  requestTimeoutMs: number;
   /** Local time of day, in each contact's time zone, when invites and reminders may be sent; undefined sends at any hour. */
   sendWindow: SendWindow | undefined;
   /** IANA time zone for contacts whose zone is neither given nor known from their number. */
@@ -122,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
   );
   const twilioApiUrl = parseApiUrl(read('TWILIO_API_URL'), problems);
   const twilioRequestTimeoutMs = parseWholeNumber('TWILIO_REQUEST_TIMEOUT_MS', read('TWILIO_REQUEST_TIMEOUT_MS'), 15_000, 100, 300_000, problems);
+  const requestTimeoutMs = parseWholeNumber('REQUEST_TIMEOUT_MS', read('REQUEST_TIMEOUT_MS'), 15_000, 1_000, 300_000, problems);
   const sendWindow = parseSendWindow(read('SEND_WINDOW'), problems);
   const defaultTimezone = parseTimezone(read('DEFAULT_TIMEZONE'), problems);
   const pricePerSegment = parsePrice(read('PRICE_PER_SEGMENT'), problems);
@@ -146,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     twilioApiUrl,
     sender,
     twilioRequestTimeoutMs,
+    requestTimeoutMs,
     sendWindow,
     defaultTimezone,
     pricePerSegment,
