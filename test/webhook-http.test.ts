@@ -199,10 +199,10 @@ describe('POST /twilio/messages on a real port', () => {
   });
 
   /** Posts with a raw request target, which fetch() would percent-encode. */
-  function rawPost(target: string, body: string, signature: string): Promise<{ status: number; body: string }> {
+  function rawPost(target: string, body: string, signature: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const request = http.request(
-        { host: '127.0.0.1', port, method: 'POST', path: target, headers: { 'Content-Type': FORM, 'X-Twilio-Signature': signature } },
+        { host: '127.0.0.1', port, method: 'POST', path: target, headers: { 'Content-Type': FORM, 'X-Twilio-Signature': signature, ...headers } },
         (response) => {
           let text = '';
           response.setEncoding('utf8');
@@ -221,6 +221,28 @@ describe('POST /twilio/messages on a real port', () => {
     const response = await rawPost(target, encodeForm(fields), signTwilioRequest(AUTH_TOKEN, PUBLIC_URL + target, fields));
     expect(response.status).toBe(200);
     expect(response.body).toContain('<Message>');
+  });
+
+  it('ignores forwarded host headers', async () => {
+    const fields = inboundFields('FEEDBACK');
+    const forged = 'https://attacker.example.net/twilio/messages';
+    const headers = {
+      Host: 'attacker.example.net',
+      'X-Forwarded-Host': 'attacker.example.net',
+      'X-Forwarded-Proto': 'https',
+      Forwarded: 'host=attacker.example.net;proto=https',
+    };
+    const response = await rawPost('/twilio/messages', encodeForm(fields), signTwilioRequest(AUTH_TOKEN, forged, fields), headers);
+    expect(response.status).toBe(403);
+    expect(await countMessages()).toBe(0);
+  });
+
+  it('verifies against PUBLIC_URL behind a proxy', async () => {
+    const fields = inboundFields('FEEDBACK');
+    const headers = { Host: '10.0.0.7:3000', 'X-Forwarded-Host': 'internal.example.net', 'X-Forwarded-Proto': 'http' };
+    const response = await rawPost('/twilio/messages', encodeForm(fields), signTwilioRequest(AUTH_TOKEN, WEBHOOK_URL, fields), headers);
+    expect(response.status).toBe(200);
+    expect(await countMessages()).toBe(1);
   });
 
   it('rejects a declared length over 64 KiB', async () => {
