@@ -5,7 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesOf } from '../src/cli/twilio-phone.ts';
 import { signTwilioRequest } from '../src/twilio/webhook-signature.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, encodeForm, inboundFields, newMessageSid, writeSurvey } from './support/harness.ts';
+import { AUTH_TOKEN, PUBLIC_URL, encodeForm, inboundFields, newMessageSid, serverEnv, writeSurvey } from './support/harness.ts';
 import { type ServerProcess, startServerProcess } from './support/processes.ts';
 import { byTestScale } from './support/test-scale.ts';
 
@@ -14,7 +14,6 @@ import { byTestScale } from './support/test-scale.ts';
 const QUESTION_COUNT = byTestScale({ reduced: 12, full: 40 });
 const RESPONDENTS = byTestScale({ reduced: 24, full: 500 });
 const TEST_TIMEOUT_MS = byTestScale({ reduced: 60_000, full: 600_000 });
-const PUBLIC_URL = 'https://surveys.example.org';
 
 // Every answer names its question, so an answer stored against the wrong question shows.
 const SURVEY = {
@@ -41,15 +40,7 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-crash-'));
   fs.mkdirSync(path.join(dir, 'surveys'));
   writeSurvey(path.join(dir, 'surveys'), 'crash.json', SURVEY);
-  env = {
-    DATABASE_URL: path.join(dir, 'parley.db'),
-    SURVEYS_DIR: path.join(dir, 'surveys'),
-    DATA_DIR: dir,
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    PUBLIC_URL,
-    LOG_LEVEL: 'info',
-  };
+  env = serverEnv(dir, { LOG_LEVEL: 'info' });
 });
 
 afterAll(() => {

@@ -8,7 +8,7 @@ import { maskPhone } from '../src/log.ts';
 import { MAX_WEBHOOK_BODY_BYTES } from '../src/http/twilio-webhook.ts';
 import type { WebhookFields } from '../src/twilio/webhook-form.ts';
 import { signTwilioRequest } from '../src/twilio/webhook-signature.ts';
-import { ACCOUNT_SID, PARLEY_NUMBER, PUBLIC_URL, copyExampleSurveys, encodeForm, inboundFields, newMessageSid } from './support/harness.ts';
+import { ACCOUNT_SID, PARLEY_NUMBER, PUBLIC_URL, copyExampleSurveys, encodeForm, inboundFields, newMessageSid, serverEnv } from './support/harness.ts';
 import { PARLEY_BIN } from './support/processes.ts';
 
 // Runs `parley serve` as a child process, sends it a realistic mix of webhooks and checks
@@ -88,18 +88,9 @@ async function startServer(env: Record<string, string>) {
  * and START, sends the requests it must reject and a status callback, then stops it with SIGTERM.
  */
 async function runScenario(logLevel: string, dir: string): Promise<ServerOutput> {
-  const server = await startServer({
-    DATABASE_URL: path.join(dir, `parley-${logLevel}.db`),
-    SURVEYS_DIR: path.join(dir, 'surveys'),
-    DATA_DIR: dir,
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    PUBLIC_URL,
-    // A local URL, so the dispatcher could never reach the real Twilio API. This test
-    // creates no distribution, so the dispatcher has nothing to send anyway.
-    TWILIO_API_URL: 'http://127.0.0.1:9',
-    LOG_LEVEL: logLevel,
-  });
+  const server = await startServer(
+    serverEnv(dir, { DATABASE_URL: path.join(dir, `parley-${logLevel}.db`), TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: logLevel }),
+  );
   const statuses: Array<[string, number]> = [];
   const signatures: string[] = [];
 

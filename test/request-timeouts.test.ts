@@ -8,7 +8,7 @@ import { messagesOf } from '../src/cli/twilio-phone.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
 import { signTwilioRequest } from '../src/twilio/webhook-signature.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, WEBHOOK_URL, copyExampleSurveys, encodeForm, inboundFields } from './support/harness.ts';
+import { AUTH_TOKEN, WEBHOOK_URL, copyExampleSurveys, encodeForm, inboundFields, serverEnv } from './support/harness.ts';
 
 const REQUEST_TIMEOUT_MS = 1_000;
 /** The server checks deadlines every 250 ms at this timeout, so 3 s leaves room for a slow machine. */
@@ -22,19 +22,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-timeouts-'));
   fs.mkdirSync(path.join(dir, 'surveys'));
   copyExampleSurveys(path.join(dir, 'surveys'));
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: path.join(dir, 'parley.db'),
-    SURVEYS_DIR: path.join(dir, 'surveys'),
-    DATA_DIR: dir,
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    PUBLIC_URL,
-    // No test sends invitations, and this URL keeps any REST call on this machine regardless.
-    TWILIO_API_URL: 'http://127.0.0.1:9',
-    REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-  });
+  const config = loadConfig(serverEnv(dir, { PORT: '0', HOST: '127.0.0.1', REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) }));
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   server = await startServer(config, { logger });
 });

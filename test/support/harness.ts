@@ -159,3 +159,22 @@ export type Harness = Awaited<ReturnType<typeof createHarness>>;
 export function writeSurvey(dir: string, file: string, survey: unknown): void {
   fs.writeFileSync(path.join(dir, file), typeof survey === 'string' ? survey : JSON.stringify(survey, null, 2));
 }
+
+/**
+ * Returns the environment of a production-mode server whose files live in `dir`
+ * (database `parley.db`, surveys in `surveys/`), with the harness's credentials unless
+ * `overrides` replaces them. Twilio's REST API points at a closed local port, so that
+ * no request can leave the machine.
+ */
+export function serverEnv(dir: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: path.join(dir, 'parley.db'),
+    SURVEYS_DIR: path.join(dir, 'surveys'),
+    DATA_DIR: dir,
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    PUBLIC_URL,
+    TWILIO_API_URL: 'http://127.0.0.1:9',
+    ...overrides,
+  };
+}
