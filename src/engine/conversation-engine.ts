@@ -277,15 +277,17 @@ export class ConversationEngine {
     const { survey } = compiled.version;
     const end = reachedEnd(survey, next);
     const scores = computeScores(survey.scores, next.context.answers);
-    await store.saveProgress(sessionId, {
+    const progress = {
       snapshot: JSON.stringify(compiled.machine.getPersistedSnapshot(next)),
       last_activity_at: now.toISOString(),
       expires_at: new Date(now.getTime() + survey.expiresAfterMs).toISOString(),
       scores: Object.keys(survey.scores).length === 0 ? null : JSON.stringify(scores),
-      status: end === undefined ? 'active' : endedStatus(end),
-      end_id: end?.id ?? null,
-      ended_at: end === undefined ? null : now.toISOString(),
-    });
+    };
+    if (end === undefined) {
+      await store.saveProgress(sessionId, progress);
+    } else {
+      await store.updateSession(sessionId, { ...progress, status: endedStatus(end), end_id: end.id, ended_at: now.toISOString() });
+    }
     if (end !== undefined) this.#logger.info({ sessionId, endId: end.id, screenedOut: end.screenOut }, 'session ended');
   }
 
