@@ -96,6 +96,18 @@ describe('HTTP request timeouts', () => {
     expect(elapsedMs).toBeLessThan(CLOSED_WITHIN_MS);
   }, 10_000);
 
+  it('logs a body cut short', async () => {
+    const chunked = ['POST /twilio/messages HTTP/1.1', `Host: 127.0.0.1:${server.port}`, 'Content-Type: application/x-www-form-urlencoded', 'Transfer-Encoding: chunked', '', '5', 'Body='].join('\r\n');
+    await Promise.all([stall(server.port, `${requestHead(100)}Body=hel`), stall(server.port, `${chunked}\r\n`)]);
+    // The warning is written once the server notices the closed connection.
+    await expect.poll(() => logs.some((entry) => entry.status === 408), { timeout: 2_000 }).toBe(true);
+
+    const warning = logs.find((entry) => entry.status === 408)!;
+    expect(warning.level).toBe(40);
+    expect(warning.msg).toMatch(/^a webhook body was not received in full/);
+    expect(logs.filter((entry) => entry.status === 400 || (entry.level as number) >= 50)).toEqual([]);
+  }, 10_000);
+
   it('serves webhooks after stalled connections', async () => {
     await Promise.all([stall(server.port, `${requestHead(100)}Body=hel`), stall(server.port, '')]);
 

@@ -49,15 +49,43 @@ export function twilioWebhook({ authToken, publicUrl, logger }: TwilioWebhookOpt
     const declaredLength = Number(c.req.header('content-length') ?? Number.NaN);
     if (declaredLength > MAX_WEBHOOK_BODY_BYTES) return tooLarge(c);
     if (Number.isInteger(declaredLength)) return verify(c, next);
-    return limit(c, () => verify(c, next).then((response) => {
-      c.res = response;
-    }));
+    let bodyRead = false;
+    try {
+      return await limit(c, () => {
+        bodyRead = true;
+        return verify(c, next).then((response) => {
+          c.res = response;
+        });
+      });
+    } catch (error) {
+      // The body limit reads a chunked body itself, so a client that stops sending fails there.
+      if (bodyRead) throw error;
+      return bodyNotReceived(c, error);
+    }
   };
 
+  function bodyNotReceived(c: Context, error: unknown): Response {
+    // The client disconnected mid-body, or Node's request timeout closed the connection.
+    // Either way the response is never read, but the log should say what happened.
+    warnings.warn(
+      '408-body',
+      { status: 408, error: error instanceof Error ? error.message : String(error) },
+      'a webhook body was not received in full (the client disconnected, or REQUEST_TIMEOUT_MS passed); nothing was stored',
+    );
+    return twimlError(c, 408, 'Request body was not received in full.');
+  }
+
   async function verify(c: Context<TwilioWebhookEnv>, next: Next): Promise<Response> {
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await c.req.arrayBuffer();
+    } catch (error) {
+      return bodyNotReceived(c, error);
+    }
+
     let body: string;
     try {
-      body = utf8.decode(await c.req.arrayBuffer());
+      body = utf8.decode(bytes);
     } catch {
       warnings.warn('400-utf8', { status: 400 }, 'rejected a webhook body that is not valid UTF-8');
       return twimlError(c, 400, 'Request body is not valid UTF-8.');
