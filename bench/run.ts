@@ -57,24 +57,25 @@ async function main({ duration, connections, sessions, memoryRequests, memorySes
 
   try {
     const limit = await startBenchServer(['--import', 'tsx', path.join(BENCH_DIR, 'limit-server.ts')], {});
-    for (const count of connections) rows.push({ name: 'limit', connections: count, ...(await measure(limit, count, duration, smallest)) });
+    for (const count of connections) rows.push({ name: 'limit', connections: count, ...(await measure('limit', limit, count, duration, smallest)) });
     await limit.stop();
 
     for (const synchronous of ['FULL', 'NORMAL']) {
       const parley = await startParley(workDir, version, smallest, synchronous);
       for (const count of connections) {
-        rows.push({ name: 'parley', connections: count, sessions: smallest, synchronous, ...(await measure(parley, count, duration, smallest)) });
+        rows.push({ name: 'parley', connections: count, sessions: smallest, synchronous, ...(await measure(`parley ${synchronous}`, parley, count, duration, smallest)) });
       }
       await parley.stop();
     }
 
     for (const count of larger) {
       const parley = await startParley(workDir, version, count, 'FULL');
-      rows.push({ name: 'parley', connections: connections[0]!, sessions: count, synchronous: 'FULL', ...(await measure(parley, connections[0]!, duration, count)) });
+      rows.push({ name: 'parley', connections: connections[0]!, sessions: count, synchronous: 'FULL', ...(await measure(`parley FULL, ${count} sessions`, parley, connections[0]!, duration, count)) });
       await parley.stop();
     }
 
     const memory = memoryRequests > 0 ? await measureMemory(workDir, version, memorySessions, memoryRequests) : undefined;
+    if (outboundInvites > 0) console.error(`  outbound: ${outboundInvites} invitations through parley worker...`);
     const outbound = outboundInvites > 0 ? await measureOutbound(workDir, version, outboundInvites) : undefined;
     const report = summarize(rows, memory, outbound, { duration, smallest, larger, memorySessions });
     report.benchSeconds = Math.round((performance.now() - started) / 1000);
@@ -110,10 +111,10 @@ async function startParley(workDir: string, version: ReturnType<typeof parseSurv
   });
 }
 
-async function measure(server: BenchServer, connections: number, duration: number, respondents: number): Promise<LoadResult> {
+async function measure(label: string, server: BenchServer, connections: number, duration: number, respondents: number): Promise<LoadResult> {
   await runLoad({ port: server.port, connections, duration: Math.min(WARMUP_SECONDS, duration), respondents });
   const result = await runLoad({ port: server.port, connections, duration, respondents });
-  console.error(`  ${connections} connections: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.latencyP99Ms} ms`);
+  console.error(`  ${label}, ${connections} connections: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.latencyP99Ms} ms`);
   return result;
 }
 
@@ -130,6 +131,7 @@ interface MemoryResult {
 
 async function measureMemory(workDir: string, version: ReturnType<typeof parseSurveyFile>, sessions: number, amount: number): Promise<MemoryResult> {
   const parley = await startParley(workDir, version, sessions, 'FULL');
+  console.error(`  memory: ${amount} webhooks at 32 connections...`);
   const samples: number[] = [parley.rss()];
   const sampler = setInterval(() => samples.push(parley.rss()), 5_000);
   const result = await runLoad({ port: parley.port, connections: 32, duration: 0, amount, respondents: sessions });
@@ -198,13 +200,13 @@ function printTable(rows: Row[], report: ReturnType<typeof summarize>): void {
       `Memory: RSS ${rssStartMb} MB at start, ${rssPeakMb} MB peak, ${rssEndMb} MB after ${requests} webhooks to ${sessions} sessions (${requestsPerSecond} req/s, p99 ${latencyP99Ms} ms)`,
     );
   }
-  console.log(`Bench time: ${report.benchSeconds} s`);
   if (report.outbound !== undefined) {
     const { invites, dispatcherPerSecond, directClientPerSecond } = report.outbound;
     console.log(
       `Outbound: ${invites} invitations at ${Math.round(dispatcherPerSecond)} per second through parley worker; the twilio client alone created ${Math.round(directClientPerSecond)} messages per second`,
     );
   }
+  console.log(`Bench time: ${report.benchSeconds} s`);
 }
 
 function round(value: number): number {
