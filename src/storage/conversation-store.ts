@@ -57,6 +57,11 @@ const saveProgress = new PreparedQuery((db, values: SessionProgress & { id: numb
   return db.updateTable('sessions').set(progress).where('id', '=', id);
 });
 
+/**
+ * The queries the conversation engine needs, on whichever executor it is given
+ * (usually the transaction of one inbound message). Only Kysely's portable query
+ * builder is used, so the same code runs on the PostgreSQL dialect.
+ */
 export class ConversationStore {
   readonly #db: Executor;
 
