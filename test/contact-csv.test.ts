@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type ParseContactCsvOptions, parseContactCsv, parseRegion } from '../src/contacts/contact-csv.ts';
-import { ParleyError } from '../src/errors.ts';
+import { thrownBy } from './support/errors.ts';
 
 function parseText(text: string, options: ParseContactCsvOptions = {}) {
   return parseContactCsv(new TextEncoder().encode(text), { fileName: 'contacts.csv', ...options });
-}
-
-/** Returns the ParleyError that `action` throws. */
-function thrownBy(action: () => unknown): ParleyError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ParleyError) return error;
-    throw error;
-  }
-  throw new Error('expected a ParleyError, but nothing was thrown');
 }
 
 describe('parseContactCsv', () => {

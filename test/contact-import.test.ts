@@ -5,10 +5,10 @@ import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyContactImport, formatImportReport, planContactImport } from '../src/cli/contacts-command.ts';
 import { importContacts, listContactLists } from '../src/contacts/contact-store.ts';
-import { ParleyError } from '../src/errors.ts';
 import { openDatabase } from '../src/storage/database.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';
 import type { Database } from '../src/storage/tables.ts';
+import { thrownBy } from './support/errors.ts';
 import { runParley } from './support/processes.ts';
 
 const JANUARY = new Date('2026-01-15T12:00:00.000Z');
@@ -53,16 +53,6 @@ function members(listName: string) {
     .select(['contacts.phone', 'contact_list_members.added_at'])
     .orderBy('contacts.phone')
     .execute();
-}
-
-function thrownBy(action: () => unknown): ParleyError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ParleyError) return error;
-    throw error;
-  }
-  throw new Error('expected a ParleyError, but nothing was thrown');
 }
 
 describe('contacts import', () => {

@@ -12,9 +12,8 @@ import {
   startFakeTwilio,
 } from '../src/twilio-fake/index.ts';
 import { createTwilioClient } from '../src/twilio/rest-client.ts';
+import { ACCOUNT_SID, AUTH_TOKEN } from './support/harness.ts';
 
-const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
-const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 const MESSAGING_SERVICE_SID = 'MG0123456789abcdef0123456789abcdef';
 const FROM = '+15005550006';
 const OTHER_FROM = '+15555550100';
