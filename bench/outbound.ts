@@ -27,6 +27,7 @@ export interface OutboundResult {
  * created straight through the twilio client for comparison.
  */
 export async function measureOutbound(workDir: string, survey: SurveyVersion, invites: number): Promise<OutboundResult> {
+  console.error(`  outbound: ${invites} invitations through parley worker...`);
   const fake = await startBenchServer(['--import', 'tsx', path.join(import.meta.dirname, 'fake-twilio-server.ts')], {});
   const apiUrl = `http://127.0.0.1:${fake.port}`;
   try {

@@ -23,14 +23,10 @@ export function startBenchServer(args: string[], env: Record<string, string>): P
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        // The load generator shares this process, so lines after start-up are only
-        // scanned for errors, not parsed.
-        if (listening) {
-          if (ERROR_LEVEL.test(line)) console.error(line);
-          continue;
-        }
-        const entry = JSON.parse(line) as { port?: number; level?: number; msg?: string };
-        if (entry.level !== undefined && entry.level >= 50) console.error(line);
+        if (ERROR_LEVEL.test(line)) console.error(line);
+        // The load generator shares this process, so lines after start-up are not parsed.
+        if (listening) continue;
+        const entry = JSON.parse(line) as { port?: number; msg?: string };
         if (typeof entry.port === 'number' && /listening/i.test(entry.msg ?? '')) {
           listening = true;
           resolve({

@@ -285,10 +285,11 @@ export class ConversationEngine {
     };
     if (end === undefined) {
       await store.saveProgress(sessionId, progress);
-    } else {
-      await store.updateSession(sessionId, { ...progress, status: endedStatus(end), end_id: end.id, ended_at: now.toISOString() });
+      return;
     }
-    if (end !== undefined) this.#logger.info({ sessionId, endId: end.id, screenedOut: end.screenOut }, 'session ended');
+
+    await store.updateSession(sessionId, { ...progress, status: endedStatus(end), end_id: end.id, ended_at: now.toISOString() });
+    this.#logger.info({ sessionId, endId: end.id, screenedOut: end.screenOut }, 'session ended');
   }
 
   /** Renders the last prompt of an active session (the pending question and the messages before it), so HELP and START can repeat it. */
