@@ -60,7 +60,7 @@ describe('PreparedQuery', () => {
   it('rejects an undefined value', async () => {
     await expect(
       suppress.execute(db, { respondent: '+15550000001', channel: 'fixed', source: 'keyword', message_sid: undefined as unknown as null, created_at: 'now' }),
-    ).rejects.toThrow('Prepared query value "message_sid" is undefined; pass null for an empty column.');
+    ).rejects.toThrow('Prepared query value "message_sid" is undefined. Pass null for an empty column.');
   });
 
   it('rejects an unused value', async () => {

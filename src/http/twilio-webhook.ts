@@ -66,7 +66,7 @@ export function twilioWebhook({ authToken, publicUrl, logger }: TwilioWebhookOpt
 
   function bodyNotReceived(c: Context, error: unknown): Response {
     // The client disconnected mid-body, or Node's request timeout closed the connection.
-    // Either way the response is never read, but the log should say what happened.
+    // Either way the response is never read, but the log should record what happened.
     warnings.warn(
       '408-body',
       { status: 408, error: error instanceof Error ? error.message : String(error) },

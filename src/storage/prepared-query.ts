@@ -60,7 +60,7 @@ export class PreparedQuery<Values extends object, Row> {
     const used = new Set(slots.flatMap((slot) => ('name' in slot ? [slot.name] : [])));
     const unused = Object.keys(values).filter((name) => !used.has(name));
     if (unused.length > 0) {
-      throw new Error(`Prepared query ${JSON.stringify(query.sql)} does not use the value(s) ${unused.join(', ')}; pass each value to the query builder unchanged, or remove it.`);
+      throw new Error(`Prepared query ${JSON.stringify(query.sql)} does not use the value(s) ${unused.join(', ')}. Pass each value to the query builder unchanged, or remove it.`);
     }
     return { query, slots };
   }
@@ -69,7 +69,7 @@ export class PreparedQuery<Values extends object, Row> {
 function valueOf(values: Record<string, unknown>, name: string): unknown {
   const value = values[name];
   if (value === undefined) {
-    throw new Error(`Prepared query value ${JSON.stringify(name)} is undefined; pass null for an empty column.`);
+    throw new Error(`Prepared query value ${JSON.stringify(name)} is undefined. Pass null for an empty column.`);
   }
   return value;
 }

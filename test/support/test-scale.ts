@@ -1,7 +1,7 @@
 /** Environment variable that selects the size of the crash and fuzz tests. */
 export const FULL_TESTS_VARIABLE = 'PARLEY_FULL_TESTS';
 
-/** `reduced` keeps `npm test` fast, and `full` runs the heavy versions of the same tests. */
+/** Size of a test run: `reduced` keeps `npm test` fast, and `full` runs the heavy versions of the same tests. */
 export type TestScale = 'reduced' | 'full';
 
 /**
